@@ -1,0 +1,67 @@
+# Rehab: `make run` serves the app on SQLite, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+CATALOGUES := rehab/translations/nl/LC_MESSAGES/messages.mo rehab/translations/en/LC_MESSAGES/messages.mo
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run install install-dev test lint format translations compile-translations migrate clean system-check
+
+run: install compile-translations
+	$(FLASK) db upgrade
+	$(FLASK) rehab seed-demo --if-empty
+	@echo "Rehab runs at http://$(HOST):$(PORT)  (stop with Ctrl+C)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP) $@
+
+install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
+
+compile-translations: $(CATALOGUES)
+
+rehab/translations/%/LC_MESSAGES/messages.mo: rehab/translations/%/LC_MESSAGES/messages.po | $(BIN)/python
+	$(BIN)/pybabel compile --statistics -d rehab/translations -l $* 2>&1 | tail -n 1
+
+system-check:
+	@scripts/ensure-system-packages
+
+test: install-dev compile-translations system-check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# After changing user-facing text: extract, merge into both catalogues, then translate the
+# new Dutch entries in rehab/translations/nl/LC_MESSAGES/messages.po.
+translations: install-dev
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o rehab/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i rehab/translations/messages.pot -d rehab/translations
+	$(BIN)/python scripts/english_catalogue.py
+
+# After changing models: make a reviewed Alembic revision, e.g. make migrate m="add check-ins"
+migrate: install-dev
+	$(FLASK) db migrate -m "$(m)"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

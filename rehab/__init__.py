@@ -1,0 +1,100 @@
+"""Rehab: measured, gradual return to activity for sports-physiotherapy clinics."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from rehab.config import Config, normalise_database_url, secret_key_from_instance
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Application factory: configuration, extensions, blueprints, error handlers, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("REHAB_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    _finish_config(app)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from rehab.auth.access import check_every_route_declares_access
+
+    check_every_route_declares_access(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key_from_instance(app.instance_path)
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        uri = "sqlite:///" + str(Path(app.instance_path) / "rehab.sqlite")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+    if uri.startswith("sqlite"):
+        # A web request and a background write may overlap; wait instead of failing at once.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "rehab" / "translations")
+    )
+
+
+def _init_extensions(app: Flask) -> None:
+    from rehab import audit, auth
+    from rehab.core import errors, security
+    from rehab.core.i18n import select_locale, select_timezone
+    from rehab.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    auth.init_app(app)
+    audit.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    from rehab.core.templating import init_app as init_templating
+
+    init_templating(app)
+
+    from rehab import cli
+
+    cli.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from rehab.audit import bp as audit_bp
+    from rehab.core.views import bp as main_bp
+    from rehab.exercises import bp as exercises_bp
+    from rehab.patients import bp as patients_bp
+    from rehab.programmes import bp as programmes_bp
+    from rehab.reports import bp as reports_bp
+    from rehab.training import bp as training_bp
+
+    for blueprint in (
+        main_bp,
+        patients_bp,
+        exercises_bp,
+        programmes_bp,
+        training_bp,
+        reports_bp,
+        audit_bp,
+    ):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,57 @@
+"""Accounts, roles, login sessions, activation links and access policies."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from rehab.core.db import utcnow
+from rehab.extensions import login_manager
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def _load_user(token: str):
+    from rehab.auth.services import load_session_user
+
+    return load_session_user(token)
+
+
+def _idle_limit(user) -> int:
+    key = "REHAB_IDLE_TIMEOUT_STAFF" if user.is_staff else "REHAB_IDLE_TIMEOUT_PATIENT"
+    return current_app.config[key]
+
+
+def enforce_idle_timeout():
+    """End a login that has been idle too long (ASVS 3.3.2); the server-side row is revoked."""
+    if request.endpoint in {"static", "bootstrap.static"} or not current_user.is_authenticated:
+        return None
+    now = utcnow().timestamp()
+    seen = session.get("seen_at", 0)
+    if now - seen > _idle_limit(current_user):
+        from rehab.auth.services import end_session
+
+        end_session(current_user._get_current_object())
+        flash(
+            _("You were logged out after a period of inactivity. Please log in again."), "warning"
+        )
+        return redirect(
+            url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        )
+    session["seen_at"] = now
+    return None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.before_request(enforce_idle_timeout)
+    app.register_blueprint(bp)
+
+
+from rehab.auth import views  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,57 @@
+"""`flask --app wsgi rehab …` commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from rehab.auth.models import Clinic, Role, User
+from rehab.auth.passwords import hash_password, password_problems
+from rehab.extensions import db
+
+rehab_cli = AppGroup("rehab", help="Rehab administration commands.")
+
+
+@rehab_cli.command("create-admin")
+@click.option("--clinic", "clinic_name", prompt="Clinic name", help="Creates it if new.")
+@click.option("--name", "full_name", prompt="Your full name")
+@click.option("--email", prompt="E-mail address")
+@click.password_option("--password", prompt="Password", help="At least 8 characters.")
+def create_admin(clinic_name: str, full_name: str, email: str, password: str) -> None:
+    """Create a clinic administrator (and the clinic) for a new installation."""
+    from rehab.auth.services import EmailTaken, create_clinic, create_staff
+
+    problems = password_problems(password, email=email)
+    if problems:
+        raise click.ClickException(" ".join(problems))
+    clinic = db.session.scalar(select(Clinic).where(Clinic.name == clinic_name.strip()))
+    if clinic is None:
+        clinic = create_clinic(clinic_name.strip())
+    try:
+        user = create_staff(clinic, full_name=full_name, email=email, role=Role.ADMIN, actor=None)
+    except EmailTaken as exc:
+        raise click.ClickException(f"An account with {email} already exists.") from exc
+    user.password_hash = hash_password(password)
+    db.session.commit()
+    click.echo(f"Administrator {user.email} created for clinic '{clinic.name}'.")
+
+
+@rehab_cli.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
+def seed_demo(if_empty: bool) -> None:
+    """Create a demo clinic with staff, patients and their data; print the log-ins."""
+    from rehab.demo import seed
+
+    if if_empty and db.session.scalar(select(func.count(User.id))):
+        click.echo("The database already has users; demo data not added.")
+        return
+    logins = seed()
+    click.echo("Demo log-ins (change these passwords before real use):")
+    for role, email, password in logins:
+        click.echo(f"  {role:<10} {email:<34} {password}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(rehab_cli)

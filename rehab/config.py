@@ -1,0 +1,92 @@
+"""Settings read from the environment (microblog style), plus a testing config."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import ClassVar
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgres:// URLs (Heroku-style and libpq-style)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def secret_key_from_instance(instance_path: str) -> str:
+    """Return the key kept in the instance folder, creating it on first run.
+
+    A constant in the code would let anyone who has read the source forge sessions.
+    """
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+class Config:
+    """Production defaults; every value can be set from the environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # None → generated in the instance folder
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None → SQLite in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = os.environ.get("REHAB_DEFAULT_LOCALE", "nl")
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    REHAB_LANGUAGES = ("nl", "en")
+    REHAB_TIMEZONE = os.environ.get("REHAB_TIMEZONE", "Europe/Amsterdam")
+
+    # Cookies: a browser treats http://127.0.0.1 and localhost as secure, so Secure stays on
+    # for `make run` too; set SESSION_COOKIE_SECURE=0 only behind a TLS-terminating proxy test.
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "rehab_session"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 12 * 3600  # absolute cap on a login, in seconds
+    REHAB_IDLE_TIMEOUT_STAFF = int(os.environ.get("REHAB_IDLE_TIMEOUT_STAFF", 30 * 60))
+    REHAB_IDLE_TIMEOUT_PATIENT = int(os.environ.get("REHAB_IDLE_TIMEOUT_PATIENT", 120 * 60))
+    REHAB_ABSOLUTE_TIMEOUT = int(os.environ.get("REHAB_ABSOLUTE_TIMEOUT", 12 * 3600))
+
+    WTF_CSRF_TIME_LIMIT = None  # bounded by the session instead; long forms must not expire
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    BOOTSTRAP_SERVE_LOCAL = True  # clinics run offline; nothing from a CDN
+    BOOTSTRAP_BOOTSWATCH_THEME = None
+
+    REHAB_ACTIVATION_HOURS = int(os.environ.get("REHAB_ACTIVATION_HOURS", 72))
+    REHAB_RESET_HOURS = int(os.environ.get("REHAB_RESET_HOURS", 24))
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-" + secrets.token_hex(16)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or "sqlite://"
+    SESSION_COOKIE_SECURE = False  # the test client speaks plain http
+    REMEMBER_COOKIE_SECURE = False
+    WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
+    RATELIMIT_ENABLED = False  # the rate-limit test turns it back on
+    RATELIMIT_STORAGE_URI = "memory://"
+    BABEL_DEFAULT_LOCALE = "nl"
+    # Argon2 at production cost would make the suite minutes slower; tests use a cheap setting.
+    REHAB_PASSWORD_HASH_COST = "test"  # noqa: S105  (a cost profile name, not a password)

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: database types, access policies, security headers, i18n, errors."""

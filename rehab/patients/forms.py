@@ -1,0 +1,124 @@
+"""Forms for patient records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from rehab.core.forms import NotBefore, NotInFuture, choices, strip_filter
+
+
+def body_region_choices():
+    return choices(
+        [
+            ("", _l("— choose —")),
+            ("lumbar_spine", _l("Lower back (lumbar spine)")),
+            ("thoracic_spine", _l("Upper back (thoracic spine)")),
+            ("neck", _l("Neck")),
+            ("pelvis", _l("Pelvis")),
+            ("hip", _l("Hip")),
+            ("knee", _l("Knee")),
+            ("ankle_foot", _l("Ankle and foot")),
+            ("shoulder", _l("Shoulder")),
+            ("elbow_wrist", _l("Elbow and wrist")),
+            ("whole_body", _l("Whole body")),
+        ]
+    )
+
+
+LANGUAGE_CHOICES = choices([("nl", "Nederlands"), ("en", "English")])
+
+
+class PatientForm(FlaskForm):
+    first_name = StringField(
+        _l("First name"), filters=[strip_filter], validators=[InputRequired(), Length(max=80)]
+    )
+    last_name = StringField(
+        _l("Last name"), filters=[strip_filter], validators=[InputRequired(), Length(max=80)]
+    )
+    date_of_birth = DateField(
+        _l("Date of birth"),
+        validators=[Optional(), NotInFuture(), NotBefore(dt.date(1900, 1, 1))],
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        description=_l("The patient logs in with this address."),
+        filters=[strip_filter],
+        validators=[InputRequired(), Length(max=254), Email(check_deliverability=False)],
+    )
+    phone = StringField(
+        _l("Phone"), filters=[strip_filter], validators=[Optional(), Length(max=40)]
+    )
+    preferred_language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+    therapist_id = SelectField(_l("Therapist"), coerce=int)
+    main_complaint = TextAreaField(
+        _l("Main complaint"), filters=[strip_filter], validators=[Optional(), Length(max=2000)]
+    )
+    body_region = SelectField(
+        _l("Body region"), choices=body_region_choices, validators=[Optional()]
+    )
+    onset_date = DateField(
+        _l("Onset of the complaint"),
+        validators=[Optional(), NotInFuture(), NotBefore(dt.date(1900, 1, 1))],
+    )
+    episode = SelectField(
+        _l("Episode"),
+        choices=choices(
+            [
+                ("", _l("— choose —")),
+                ("first", _l("First episode")),
+                ("recurrence", _l("Recurrence")),
+            ]
+        ),
+        validators=[Optional()],
+    )
+    earlier_episodes = IntegerField(
+        _l("Number of earlier episodes"), validators=[Optional(), NumberRange(min=0, max=200)]
+    )
+    history = TextAreaField(
+        _l("History"), filters=[strip_filter], validators=[Optional(), Length(max=5000)]
+    )
+    goals = TextAreaField(
+        _l("Goals in the patient's own words"),
+        description=_l('For example "run 10 km again" or "lift my child without fear".'),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=2000)],
+    )
+    demands = TextAreaField(
+        _l("Sport and work demands"),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=2000)],
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class CaseloadFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    q = SearchField(_l("Search"), filters=[strip_filter], validators=[Optional(), Length(max=100)])
+    status = SelectField(
+        _l("Status"),
+        choices=choices(
+            [("active", _l("Active")), ("discharged", _l("Discharged")), ("all", _l("All"))]
+        ),
+        default="active",
+    )
+    scope = SelectField(
+        _l("Patients"),
+        choices=choices([("mine", _l("My caseload")), ("clinic", _l("Whole clinic"))]),
+        default="mine",
+    )

@@ -1,0 +1,117 @@
+"""The caseload and patient records."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from rehab.auth.access import staff_required
+from rehab.auth.forms import ConfirmForm
+from rehab.auth.models import Role, TokenPurpose
+from rehab.auth.services import EmailTaken
+from rehab.auth.views import show_link_once
+from rehab.core.forms import choices
+from rehab.extensions import db
+from rehab.patients import bp, services
+from rehab.patients.forms import CaseloadFilterForm, PatientForm
+
+RECORD_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "email",
+    "phone",
+    "preferred_language",
+    "therapist_id",
+    "main_complaint",
+    "body_region",
+    "onset_date",
+    "episode",
+    "earlier_episodes",
+    "history",
+    "goals",
+    "demands",
+)
+
+
+@bp.route("/")
+@staff_required
+def caseload():
+    form = CaseloadFilterForm(request.args)
+    if not form.validate():
+        form = CaseloadFilterForm(formdata=None)
+    page = request.args.get("page", 1, type=int)
+    query = services.CaseloadQuery(
+        q=form.q.data, status=form.status.data, scope=form.scope.data, page=max(page, 1)
+    )
+    pagination = db.paginate(
+        services.caseload_statement(current_user, query),
+        page=query.page,
+        per_page=services.PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("patients/caseload.html", form=form, pagination=pagination, query=query)
+
+
+def _therapist_choices(form: PatientForm) -> None:
+    form.therapist_id.choices = choices(
+        (t.id, t.full_name) for t in services.clinic_therapists(current_user.clinic_id)
+    )
+    if (
+        request.method == "GET"
+        and current_user.role == Role.THERAPIST
+        and not form.therapist_id.data
+    ):
+        form.therapist_id.data = current_user.id
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def new():
+    form = PatientForm()
+    _therapist_choices(form)
+    if request.method == "GET":
+        form.preferred_language.data = current_user.clinic.default_locale
+    if form.validate_on_submit():
+        data = {name: getattr(form, name).data for name in RECORD_FIELDS}
+        try:
+            patient, token = services.create_patient(current_user, data)
+        except EmailTaken:
+            form.email.errors.append(_("Another account already uses this e-mail address."))
+        else:
+            show_link_once(
+                user=patient.user,
+                token=token,
+                purpose=TokenPurpose.ACTIVATION,
+                back_url=url_for("patients.detail", patient_id=patient.id),
+            )
+            flash(_("Patient %(name)s has been created.", name=patient.full_name), "success")
+            return redirect(url_for("auth.handover"))
+    return render_template("patients/form.html", form=form, patient=None)
+
+
+@bp.route("/<int:patient_id>")
+@staff_required
+def detail(patient_id: int):
+    patient = services.patient_for(current_user, patient_id)
+    return render_template("patients/detail.html", patient=patient, action_form=ConfirmForm())
+
+
+@bp.route("/<int:patient_id>/account-link", methods=["POST"])
+@staff_required
+def account_link(patient_id: int):
+    patient = services.patient_for(current_user, patient_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if patient.user is None or not patient.user.active:
+        abort(404)
+    token = services.new_activation_link(current_user, patient)
+    purpose = TokenPurpose.RESET if patient.user.has_password else TokenPurpose.ACTIVATION
+    show_link_once(
+        user=patient.user,
+        token=token,
+        purpose=purpose,
+        back_url=url_for("patients.detail", patient_id=patient.id),
+    )
+    return redirect(url_for("auth.handover"))

@@ -1,0 +1,7 @@
+"""Patients' home sessions and daily check-ins."""
+
+from flask import Blueprint
+
+bp = Blueprint("training", __name__, url_prefix="/training")
+
+from rehab.training import views  # noqa: E402,F401  (routes register on import)
