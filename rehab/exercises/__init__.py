@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("exercises", __name__, url_prefix="/exercises")
 
-from rehab.exercises import views  # noqa: E402,F401  (routes register on import)
+from rehab.exercises import models, views  # noqa: E402,F401  (routes register on import)

@@ -19,24 +19,11 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from rehab.core.forms import NotBefore, NotInFuture, choices, strip_filter
+from rehab.core.vocabulary import BODY_REGIONS
 
 
 def body_region_choices():
-    return choices(
-        [
-            ("", _l("— choose —")),
-            ("lumbar_spine", _l("Lower back (lumbar spine)")),
-            ("thoracic_spine", _l("Upper back (thoracic spine)")),
-            ("neck", _l("Neck")),
-            ("pelvis", _l("Pelvis")),
-            ("hip", _l("Hip")),
-            ("knee", _l("Knee")),
-            ("ankle_foot", _l("Ankle and foot")),
-            ("shoulder", _l("Shoulder")),
-            ("elbow_wrist", _l("Elbow and wrist")),
-            ("whole_body", _l("Whole body")),
-        ]
-    )
+    return choices([("", _l("— choose —")), *BODY_REGIONS.items()])
 
 
 LANGUAGE_CHOICES = choices([("nl", "Nederlands"), ("en", "English")])

@@ -23,20 +23,6 @@ class Episode(enum.StrEnum):
     RECURRENCE = "recurrence"
 
 
-BODY_REGIONS = (
-    "lumbar_spine",
-    "thoracic_spine",
-    "neck",
-    "pelvis",
-    "hip",
-    "knee",
-    "ankle_foot",
-    "shoulder",
-    "elbow_wrist",
-    "whole_body",
-)
-
-
 class Patient(db.Model):
     """The clinical record of one patient of one clinic, with their login account."""
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 
-from rehab.training import views  # noqa: E402,F401  (routes register on import)
+from rehab.training import models, views  # noqa: E402,F401  (routes register on import)

@@ -77,7 +77,7 @@ def test_expired_link_gets_a_clear_message(app, world):
 def test_wrong_link_gets_a_clear_message(client, world):
     response = client.get("/activate/abc")
     assert response.status_code == 404
-    assert "Deze link is niet geldig" in response.text
+    assert "Deze link is ongeldig" in response.text
 
 
 def test_a_new_link_replaces_the_old_one(app, world):
@@ -98,7 +98,7 @@ def test_password_rules_give_a_message_per_problem(app, world):
     browser = app.test_client()
     short = browser.post(path, data={"new_password": "kort", "confirm_password": "kort"})
     assert short.status_code == 200
-    assert "Gebruik minstens 8 tekens." in short.text
+    assert "Gebruik minimaal 8 tekens." in short.text
     different = browser.post(
         path,
         data={
@@ -106,7 +106,7 @@ def test_password_rules_give_a_message_per_problem(app, world):
             "confirm_password": "iets anders",
         },
     )
-    assert "De twee wachtwoorden zijn niet gelijk." in different.text
+    assert "De twee wachtwoorden komen niet overeen." in different.text
     same_as_email = browser.post(
         path,
         data={
@@ -130,10 +130,12 @@ def test_password_rules_give_a_message_per_problem(app, world):
 
 def test_patient_email_must_be_unique(app, world):
     therapist = login_as(app.test_client(), world.therapist)
-    data = dict(NEW_PATIENT, email=world.other_patient.email, therapist_id=world.therapist.id)
+    world.other_patient.user.email = "tom@example.nl"
+    db.session.commit()
+    data = dict(NEW_PATIENT, email="Tom@Example.nl", therapist_id=world.therapist.id)
     response = therapist.post("/patients/new", data=data)
     assert response.status_code == 200
-    assert "Een ander account gebruikt dit e-mailadres al." in response.text
+    assert "Dit e-mailadres wordt al door een ander account gebruikt." in response.text
 
 
 def test_admin_hands_a_reset_link_and_old_sessions_end(app, world, client_for):

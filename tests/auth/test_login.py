@@ -39,7 +39,7 @@ def test_wrong_password_and_unknown_account_get_the_same_message(client, world):
     unknown = log_in(client, "nobody@example.test", "not the password")
     for response in (wrong, unknown):
         assert response.status_code == 200
-        assert "Het e-mailadres of wachtwoord klopt niet." in response.text
+        assert "Het e-mailadres of het wachtwoord is onjuist." in response.text
     failed = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed")).all()
     assert [e.summary for e in failed] == [world.therapist.email, "nobody@example.test"]
 
