@@ -53,5 +53,10 @@ def seed_demo(if_empty: bool) -> None:
         click.echo(f"  {role:<10} {email:<34} {password}")
 
 
+def _area_commands() -> None:
+    """Areas add their own commands to the `rehab` group (e.g. the exercise library loader)."""
+
+
 def init_app(app: Flask) -> None:
+    _area_commands()
     app.cli.add_command(rehab_cli)

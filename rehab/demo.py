@@ -1,10 +1,16 @@
-"""Demo data for `flask rehab seed-demo`: a clinic a new user can explore at once."""
+"""Demo data for `flask rehab seed-demo`: a clinic a new user can explore at once.
+
+The people are made here; each area then adds its own data (the library, programmes,
+weeks of logged sessions…) through the seeders listed in ``AREA_SEEDERS``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from rehab.auth.models import Role, User
+from rehab.auth.models import Clinic, Role, User
 from rehab.auth.passwords import hash_password
 from rehab.auth.services import create_clinic, create_staff
 from rehab.extensions import db
@@ -18,67 +24,36 @@ DEMO_PASSWORD = {
 
 _PATIENTS = [
     # first, last, e-mail, language, birth date, complaint, region, episode, earlier, goals
-    (
-        "Sanne",
-        "de Vries",
-        "sanne@demo.rehab",
-        "nl",
-        dt.date(1988, 4, 12),
-        "Terugkerende lage rugpijn na tillen; derde episode dit jaar.",
-        "lumbar_spine",
-        "recurrence",
-        2,
-        "Weer 10 km hardlopen en mijn dochter zonder angst optillen.",
-    ),
-    (
-        "Tom",
-        "Bakker",
-        "tom@demo.rehab",
-        "nl",
-        dt.date(1979, 9, 3),
-        "Lage rugpijn met uitstraling in de bil na een verhuizing.",
-        "lumbar_spine",
-        "first",
-        0,
-        "Weer een volle werkdag in de bouw zonder pijn.",
-    ),
-    (
-        "Emma",
-        "Jansen",
-        "emma@demo.rehab",
-        "en",
-        dt.date(1995, 1, 27),
-        "Anterior knee pain after increasing running volume.",
-        "knee",
-        "first",
-        0,
-        "Run a half marathon in the autumn.",
-    ),
-    (
-        "Daan",
-        "Visser",
-        "daan@demo.rehab",
-        "nl",
-        dt.date(1968, 6, 30),
-        "Chronische lage rugpijn, bang om te bukken.",
-        "lumbar_spine",
-        "recurrence",
-        5,
-        "Weer tuinieren en de boodschappen zelf dragen.",
-    ),
-    (
-        "Lotte",
-        "Smit",
-        "lotte@demo.rehab",
-        "nl",
-        dt.date(2001, 11, 8),
-        "Schouderklachten bij bovenhands werpen (handbal).",
-        "shoulder",
-        "first",
-        0,
-        "Weer volledig meetrainen met het team.",
-    ),
-]
+    ("Sanne", "de Vries", "sanne@demo.rehab", "nl", dt.date(1988, 4, 12),
+     "Terugkerende lage rugpijn na tillen; derde episode dit jaar.", "lumbar_spine",
+     "recurrence", 2, "Weer 10 km hardlopen en mijn dochter zonder angst optillen."),
+    ("Tom", "Bakker", "tom@demo.rehab", "nl", dt.date(1979, 9, 3),
+     "Lage rugpijn met uitstraling in de bil na een verhuizing.", "lumbar_spine",
+     "first", 0, "Weer een volle werkdag in de bouw zonder pijn."),
+    ("Emma", "Jansen", "emma@demo.rehab", "en", dt.date(1995, 1, 27),
+     "Anterior knee pain after increasing running volume.", "knee",
+     "first", 0, "Run a half marathon in the autumn."),
+    ("Daan", "Visser", "daan@demo.rehab", "nl", dt.date(1968, 6, 30),
+     "Chronische lage rugpijn, bang om te bukken.", "lumbar_spine",
+     "recurrence", 5, "Weer tuinieren en de boodschappen zelf dragen."),
+    ("Lotte", "Smit", "lotte@demo.rehab", "nl", dt.date(2001, 11, 8),
+     "Schouderklachten bij bovenhands werpen (handbal).", "shoulder",
+     "first", 0, "Weer volledig meetrainen met het team."),
+]  # fmt: skip
+
+
+@dataclass
+class DemoClinic:
+    clinic: Clinic
+    admin: User
+    therapists: list[User]
+    patients: list[Patient]
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def _area_seeders() -> list[Callable[[DemoClinic], None]]:
+    """Each area's demo data, in the order they build on each other."""
+    return []
 
 
 def seed() -> list[tuple[str, str, str]]:
@@ -92,11 +67,13 @@ def seed() -> list[tuple[str, str, str]]:
         logins.append((role.value, user.email, DEMO_PASSWORD[role]))
         return user
 
-    staff("Anne Admin", "admin@demo.rehab", Role.ADMIN)
-    therapist = staff("Pieter de Boer", "pieter@demo.rehab", Role.THERAPIST)
-    colleague = staff("Fatima El Amrani", "fatima@demo.rehab", Role.THERAPIST)
+    admin = staff("Anne Admin", "admin@demo.rehab", Role.ADMIN)
+    therapists = [
+        staff("Pieter de Boer", "pieter@demo.rehab", Role.THERAPIST),
+        staff("Fatima El Amrani", "fatima@demo.rehab", Role.THERAPIST),
+    ]
     patient_hash = hash_password(DEMO_PASSWORD[Role.PATIENT])
-
+    patients = []
     for index, row in enumerate(_PATIENTS):
         first, last, email, lang, dob, complaint, region, episode, earlier, goals = row
         account = User(
@@ -109,23 +86,18 @@ def seed() -> list[tuple[str, str, str]]:
         )
         db.session.add(account)
         db.session.flush()
-        db.session.add(
-            Patient(
-                clinic_id=clinic.id,
-                therapist_id=(therapist if index < 3 else colleague).id,
-                user_id=account.id,
-                first_name=first,
-                last_name=last,
-                email=email,
-                preferred_language=lang,
-                date_of_birth=dob,
-                main_complaint=complaint,
-                body_region=region,
-                episode=episode,
-                earlier_episodes=earlier,
-                goals=goals,
-            )
-        )
+        patient = Patient(
+            clinic_id=clinic.id, therapist_id=therapists[0 if index < 3 else 1].id,
+            user_id=account.id, first_name=first, last_name=last, email=email,
+            preferred_language=lang, date_of_birth=dob, main_complaint=complaint,
+            body_region=region, episode=episode, earlier_episodes=earlier, goals=goals,
+        )  # fmt: skip
+        db.session.add(patient)
+        patients.append(patient)
         logins.append((Role.PATIENT.value, email, DEMO_PASSWORD[Role.PATIENT]))
+    db.session.flush()
+    demo = DemoClinic(clinic=clinic, admin=admin, therapists=therapists, patients=patients)
+    for seeder in _area_seeders():
+        seeder(demo)
     db.session.commit()
     return logins

@@ -15,6 +15,7 @@ from rehab.core.forms import choices
 from rehab.extensions import db
 from rehab.patients import bp, services
 from rehab.patients.forms import CaseloadFilterForm, PatientForm
+from rehab.patients.panels import panels_for
 
 RECORD_FIELDS = (
     "first_name",
@@ -95,7 +96,12 @@ def new():
 @staff_required
 def detail(patient_id: int):
     patient = services.patient_for(current_user, patient_id)
-    return render_template("patients/detail.html", patient=patient, action_form=ConfirmForm())
+    return render_template(
+        "patients/detail.html",
+        patient=patient,
+        action_form=ConfirmForm(),
+        panels=panels_for(current_user, patient),
+    )
 
 
 @bp.route("/<int:patient_id>/account-link", methods=["POST"])
