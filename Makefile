@@ -8,6 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 CATALOGUES := rehab/translations/nl/LC_MESSAGES/messages.mo rehab/translations/en/LC_MESSAGES/messages.mo
 HOST ?= 127.0.0.1
 PORT ?= 5000
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run install install-dev test lint format translations compile-translations migrate clean system-check
 
