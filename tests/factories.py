@@ -92,3 +92,81 @@ def login_as(client: FlaskClient, user: User) -> FlaskClient:
         session["auth_at"] = now
         session["seen_at"] = now
     return client
+
+
+def make_exercise(clinic: Clinic | None = None, *, name: str | None = None, **fields):
+    """A library exercise: built-in when ``clinic`` is None, else owned by that clinic."""
+    from rehab.exercises.models import Exercise
+
+    n = next(_numbers)
+    values = {
+        "category": "motor_control", "difficulty": 2, "dosage_type": "reps", "sets": 3,
+        "reps": 10, "rest_seconds": 60, "name_nl": name or f"Oefening {n}",
+        "name_en": name or f"Exercise {n}", "execution_nl": "Doe het rustig.",
+        "execution_en": "Do it slowly.",
+        "slug": None if clinic else f"test-exercise-{n}",
+    }  # fmt: skip
+    values.update(fields)
+    regions = values.pop("regions", ["lumbar_spine"])
+    equipment = values.pop("equipment", ["mat"])
+    exercise = Exercise(clinic_id=clinic.id if clinic else None, **values)
+    exercise.regions = regions
+    exercise.equipment = equipment
+    db.session.add(exercise)
+    db.session.flush()
+    return exercise
+
+
+def make_programme(
+    patient: Patient,
+    *,
+    status: str = "active",
+    phases: int = 1,
+    created_by: User | None = None,
+    **fields,
+):
+    """A programme for ``patient`` with ``phases`` empty phases; the first is current."""
+    import datetime as dt
+
+    from rehab.programmes.models import Phase, Programme
+
+    programme = Programme(
+        clinic_id=patient.clinic_id, patient_id=patient.id, status=status,
+        title=fields.pop("title", "Terug naar hardlopen"), language=patient.preferred_language,
+        created_by_id=(created_by.id if created_by else patient.therapist_id),
+        started_on=fields.pop("started_on", dt.date.today() if status == "active" else None),
+        **fields,
+    )  # fmt: skip
+    db.session.add(programme)
+    db.session.flush()
+    for position in range(1, phases + 1):
+        db.session.add(
+            Phase(
+                programme_id=programme.id,
+                position=position,
+                name=f"Fase {position}",
+                planned_weeks=2,
+                sessions_per_week=3,
+            )
+        )
+    db.session.flush()
+    db.session.refresh(programme)
+    programme.current_phase_id = programme.phases[0].id if programme.phases else None
+    db.session.flush()
+    return programme
+
+
+def make_prescription(phase, exercise, *, actor: User | None = None, **dose):
+    """A prescription with version 1 recorded; dose fields default to 3 × 8–12 reps."""
+    from rehab.programmes.dosing import record_first_version
+    from rehab.programmes.models import Prescription
+
+    values = {"sets": 3, "dosage_type": "reps", "reps_min": 8, "reps_max": 12,
+              "target_effort": 7, "position": len(phase.prescriptions) + 1}  # fmt: skip
+    values.update(dose)
+    prescription = Prescription(phase_id=phase.id, exercise_id=exercise.id, **values)
+    db.session.add(prescription)
+    db.session.flush()
+    record_first_version(prescription, actor=actor)
+    db.session.flush()
+    return prescription
