@@ -123,3 +123,14 @@ def new_activation_link(actor: User, patient: Patient) -> str:
     )
     db.session.commit()
     return token
+
+
+# --- placeholder until wip/patients lands ---
+def latest_measure_values(patient_id: int) -> dict[str, float]:
+    """The latest value of each movement-analysis measure (placeholder: none yet)."""
+    return {}
+
+
+def outcome_scores(patient_id: int, measure: str) -> tuple[float | None, float | None]:
+    """A PROM's first and latest score (placeholder: none yet)."""
+    return (None, None)
