@@ -196,7 +196,10 @@ def _judge(
         since = _window_start(criterion, today)
         return evaluate(rule, [pain for day, pain in data.pains if day >= since])
     if kind == "next_morning_baseline_days":
-        return evaluate(rule, baseline_days(data.mornings, today))
+        days = baseline_days(data.mornings, today)
+        if all(day is None for day in days):
+            return CriterionResult(Status.UNKNOWN, None)  # nothing to count yet
+        return evaluate(rule, days)
     if kind == "adherence":
         return evaluate(rule, _adherence(criterion, data.session_days, phase, started, today))
     if kind == "hold_time":

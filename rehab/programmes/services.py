@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -473,7 +473,8 @@ def _phase_values(values: dict[str, Any]) -> dict[str, Any]:
     v["weekdays"] = ",".join(str(d) for d in weekdays) if kind == "weekdays" else None
     v["rotation"] = ",".join(rotation) if kind == "rotation" else None
     if kind == "weekdays":
-        v["sessions_per_week"] = None
+        # The weekdays say how often; null() because None would let the column default in.
+        v["sessions_per_week"] = null()
     return v
 
 

@@ -50,12 +50,12 @@ def number(value: Any) -> str:
 
 
 def duration(seconds: int | None) -> str:
-    """45 s, 2 min, 1 min 30 s."""
+    """45 s, 90 s, 2 min, 2 min 30 s (under two minutes in seconds, as a clock reads)."""
     if seconds is None:
         return "–"
     minutes, rest = divmod(int(seconds), 60)
-    if minutes == 0:
-        return _("%(seconds)s s", seconds=rest)
+    if seconds < 120:
+        return _("%(seconds)s s", seconds=int(seconds))
     if rest == 0:
         return _("%(minutes)s min", minutes=minutes)
     return _("%(minutes)s min %(seconds)s s", minutes=minutes, seconds=rest)
