@@ -1,6 +1,6 @@
 """programmes: prescriptions removed from a programme are archived (logged sessions keep them)
 
-Revision ID: programmes_archived_prescriptions
+Revision ID: programmes_archive
 Revises: 0002_domain_model
 Create Date: 2026-11-25 13:02:15.078945
 
@@ -12,7 +12,7 @@ import rehab.core.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'programmes_archived_prescriptions'
+revision = 'programmes_archive'
 down_revision = '0002_domain_model'
 branch_labels = None
 depends_on = None
