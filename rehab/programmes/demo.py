@@ -131,8 +131,8 @@ def seed(demo) -> None:
         pieter,
         sanne_programme,
         title="Lage rug – standaard Fysio Demo",
-        description="Ons eigen vertrekpunt voor terugkerende lage rugpijn, met iets langere "
-        "fase 2. Pas doseringen aan per patiënt.",
+        description="Ons eigen vertrekpunt voor terugkerende lage rugpijn. Pas de doseringen "
+        "per patiënt aan.",
     )
 
 

@@ -322,7 +322,8 @@ class PrescriptionForm(VersionForm):
     )
     dosage_type = SelectField(_l("Dosage"), choices=choices(DOSAGE_TYPES.items()))
     reps_min = IntegerField(
-        _l("Repetitions (or holds per set), from"),
+        _l("Repetitions, from"),
+        description=_l("For a timed hold: how many holds per set."),
         validators=[Optional(), NumberRange(min=1, max=100)],
     )
     reps_max = IntegerField(
@@ -359,8 +360,8 @@ class PrescriptionForm(VersionForm):
     )
     effort_kind = SelectField(_l("Effort scale"), choices=choices(EFFORT_KINDS.items()))
     target_effort = DecimalField(
-        _l("Target effort (0–10)"),
-        description=_l("RPE 7 ≈ 3 reps in reserve (Helms 2016)."),
+        _l("Target effort"),
+        description=_l("0–10; RPE 7 ≈ 3 reps in reserve (Helms 2016)."),
         validators=[Optional(), NumberRange(min=0, max=10)],
     )
     rest_seconds = IntegerField(
@@ -405,7 +406,8 @@ class PrescriptionForm(VersionForm):
         _l("Seconds added per week"), validators=[Optional(), NumberRange(min=1, max=120)]
     )
     max_hold_seconds = IntegerField(
-        _l("Longest hold before the next step (seconds)"),
+        _l("Longest hold (seconds)"),
+        description=_l("Then the next step on the ladder."),
         validators=[Optional(), NumberRange(min=1, max=600)],
     )
     percent_per_week = DecimalField(
