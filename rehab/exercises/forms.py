@@ -185,7 +185,7 @@ class ExerciseForm(FlaskForm):
     unilateral = BooleanField(_l("One side at a time (dose is per side)"))
 
     dosage_type = SelectField(
-        _l("Default dose"),
+        _l("Counted as"),
         choices=_with_blank(_l("— choose —"), DOSAGE_TYPES.items()),
         validators=[InputRequired(message=_l("Choose how the dose is counted."))],
         invalid_choice_message=_l("Choose how the dose is counted."),
