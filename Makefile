@@ -14,6 +14,7 @@ PYTEST_ARGS ?= -n auto
 
 run: install compile-translations
 	$(FLASK) db upgrade
+	$(FLASK) rehab load-library
 	$(FLASK) rehab seed-demo --if-empty
 	@echo "Rehab runs at http://$(HOST):$(PORT)  (stop with Ctrl+C)"
 	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 wsgi:app

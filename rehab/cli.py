@@ -55,6 +55,7 @@ def seed_demo(if_empty: bool) -> None:
 
 def _area_commands() -> None:
     """Areas add their own commands to the `rehab` group (e.g. the exercise library loader)."""
+    import rehab.exercises.cli  # noqa: F401  (load-library)
 
 
 def init_app(app: Flask) -> None:

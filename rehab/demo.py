@@ -53,7 +53,9 @@ class DemoClinic:
 
 def _area_seeders() -> list[Callable[[DemoClinic], None]]:
     """Each area's demo data, in the order they build on each other."""
-    return []
+    from rehab.exercises import demo as exercises_demo
+
+    return [exercises_demo.seed]
 
 
 def seed() -> list[tuple[str, str, str]]:

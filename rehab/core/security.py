@@ -33,8 +33,12 @@ def set_security_headers(response: Response) -> Response:
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if not request.path.startswith(("/static/", "/bootstrap/")):
-        # Pages carry patient data: no copy in the browser's or a proxy's cache.
+    if not request.path.startswith(("/static/", "/bootstrap/")) and not (
+        response.cache_control.private and response.cache_control.immutable
+    ):
+        # Pages carry patient data: no copy in the browser's or a proxy's cache. Only a
+        # response that declares itself private and immutable (a versioned exercise picture)
+        # keeps its own caching.
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
     return response
