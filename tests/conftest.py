@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 from flask import Flask
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
@@ -25,6 +26,14 @@ from rehab import create_app
 from rehab.config import TestingConfig, normalise_database_url
 from rehab.extensions import db
 from tests.factories import login_as, make_clinic, make_patient, make_user
+
+# Property tests judge behaviour, not speed: a per-example deadline only makes them flaky on a
+# busy 2-core CI machine. Function-scoped fixtures are fine here: each test's app is reused
+# on purpose across its examples (forms are posted against the same world).
+settings.register_profile(
+    "rehab", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.load_profile("rehab")
 
 SERVER_URL = os.environ.get("DATABASE_URL")
 ON_POSTGRES = bool(SERVER_URL) and SERVER_URL.startswith(("postgres://", "postgresql"))
