@@ -129,3 +129,13 @@ def test_patients_cannot_print_library_cards(client_for, world):
     exercise = bilingual_exercise(name_nl="Dode kever", name_en="Dead bug")
     db.session.commit()
     assert _card(client_for("patient"), exercise).status_code == 403
+
+
+def test_the_exercise_page_links_to_its_card_in_the_shown_language(client_for, world):
+    exercise = bilingual_exercise(name_nl="Bilbrug", name_en="Glute bridge")
+    db.session.commit()
+    client = client_for("therapist")
+    html = client.get(f"/exercises/{exercise.id}?text=en").text
+    link = f"/reports/exercises/{exercise.id}/card.pdf?lang=en"
+    assert link in html.replace("&amp;", "&")
+    assert "Glute bridge" in pdf_text(client.get(link).data)
