@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 # No inline script or style anywhere: charts are SVG images, behaviour lives in static/js.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -44,5 +44,15 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_nul_bytes() -> None:
+    """No text field has a use for a NUL byte, and PostgreSQL refuses to store one: answer
+    400 for the whole request rather than let it reach a query."""
+    for source in (request.args, request.form):
+        for _key, values in source.lists():
+            if any("\x00" in value for value in values):
+                abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
     app.after_request(set_security_headers)

@@ -98,3 +98,10 @@ def test_frontend_assets_are_served_locally(client):
         assert not url.startswith(("http://", "https://", "//")), url
     with client.get("/bootstrap/static/css/bootstrap.min.css") as response:
         assert response.status_code == 200
+
+
+def test_nul_bytes_are_refused_before_they_reach_the_database(client_for, world):
+    client = client_for("therapist")
+    assert client.get("/patients/", query_string={"q": "a\x00b"}).status_code == 400
+    response = client.post("/patients/new", data={"first_name": "A\x00", "last_name": "B"})
+    assert response.status_code == 400
