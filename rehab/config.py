@@ -62,6 +62,9 @@ class Config:
     REHAB_IDLE_TIMEOUT_STAFF = int(os.environ.get("REHAB_IDLE_TIMEOUT_STAFF", 30 * 60))
     REHAB_IDLE_TIMEOUT_PATIENT = int(os.environ.get("REHAB_IDLE_TIMEOUT_PATIENT", 120 * 60))
     REHAB_ABSOLUTE_TIMEOUT = int(os.environ.get("REHAB_ABSOLUTE_TIMEOUT", 12 * 3600))
+    # E-mail, password and two-factor changes need a log-in or re-authentication this recent.
+    REHAB_REAUTH_SECONDS = int(os.environ.get("REHAB_REAUTH_SECONDS", 5 * 60))
+    RATELIMIT_SECOND_STEP = os.environ.get("RATELIMIT_SECOND_STEP", "10 per minute;50 per hour")
 
     WTF_CSRF_TIME_LIMIT = None  # bounded by the session instead; long forms must not expire
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
