@@ -285,8 +285,10 @@ def _enrolment_secret() -> str:
 @recent_auth_required
 def recovery_codes():
     user = current_user._get_current_object()
-    if not user.has_two_factor or not ConfirmForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not user.has_two_factor:
+        return redirect(url_for("auth.account"))
     codes = services.regenerate_recovery_codes(user)
     return render_template("auth/recovery_codes.html", codes=codes, first_time=False)
 

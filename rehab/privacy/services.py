@@ -137,7 +137,6 @@ def confirm_destruction(actor: User, request: DestructionRequest, patient: Patie
         summary=summary,
     )
     db.session.commit()
-    db.session.expunge_all()  # the deleted objects must not be used again
 
 
 def _delete_rows(rows) -> dict[str, int]:
