@@ -16,7 +16,7 @@ run: install compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) rehab seed-demo --if-empty
 	@echo "Rehab runs at http://$(HOST):$(PORT)  (stop with Ctrl+C)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 wsgi:app
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

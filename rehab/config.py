@@ -26,16 +26,18 @@ def normalise_database_url(url: str) -> str:
 def secret_key_from_instance(instance_path: str) -> str:
     """Return the key kept in the instance folder, creating it on first run.
 
-    A constant in the code would let anyone who has read the source forge sessions.
+    A constant in the code would let anyone who has read the source forge sessions. The file
+    is created exclusively, so several workers starting at once agree on one key.
     """
     path = Path(instance_path) / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 class Config:
@@ -79,6 +81,9 @@ class Config:
     REHAB_ACTIVATION_HOURS = int(os.environ.get("REHAB_ACTIVATION_HOURS", 72))
     REHAB_RESET_HOURS = int(os.environ.get("REHAB_RESET_HOURS", 24))
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust
+    # (client address for the rate limiter and the access log, https for cookies).
+    REHAB_PROXY_COUNT = int(os.environ.get("REHAB_PROXY_COUNT", 0))
 
 
 class TestingConfig(Config):

@@ -82,7 +82,7 @@ def upgrade():
     op.create_table('exercise_equipment',
     sa.Column('exercise_id', sa.Integer(), nullable=False),
     sa.Column('equipment', sa.String(length=32), nullable=False),
-    sa.CheckConstraint("equipment IN ('none', 'mat', 'band', 'dumbbell', 'kettlebell', 'barbell', 'cable', 'foam_roller', 'step', 'ball', 'bench', 'box', 'dowel', 'wall', 'chair', 'towel', 'balance_pad')", name=op.f('ck_exercise_equipment_equipment')),
+    sa.CheckConstraint("equipment IN ('none', 'mat', 'band', 'dumbbell', 'kettlebell', 'barbell', 'cable', 'foam_roller', 'step', 'ball', 'bench', 'box', 'dowel', 'wall', 'chair', 'towel', 'balance_pad', 'bike', 'weight_plate')", name=op.f('ck_exercise_equipment_equipment')),
     sa.ForeignKeyConstraint(['exercise_id'], ['exercises.id'], name=op.f('fk_exercise_equipment_exercise_id_exercises'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('exercise_id', 'equipment', name=op.f('pk_exercise_equipment'))
     )

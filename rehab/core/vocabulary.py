@@ -48,6 +48,8 @@ EQUIPMENT = {
     "chair": _l("Chair"),
     "towel": _l("Towel"),
     "balance_pad": _l("Balance pad"),
+    "bike": _l("Exercise bike"),
+    "weight_plate": _l("Weight plate"),
 }
 
 DOSAGE_TYPES = {
