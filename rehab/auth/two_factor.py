@@ -68,7 +68,7 @@ def _normalise_code(code: str) -> str:
 def matching_step(secret: str, code: str, *, after: int | None, now: float | None = None):
     """The time step whose code this is (within the drift window and after ``after``)."""
     code = _normalise_code(code)
-    if not re.fullmatch(r"\d{6}", code):
+    if not re.fullmatch(r"[0-9]{6}", code):
         return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now if now is not None else time.time())
