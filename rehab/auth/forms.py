@@ -26,7 +26,7 @@ from wtforms.validators import (
 )
 
 from rehab.auth.passwords import MAX_LENGTH, password_problems
-from rehab.core.forms import choices
+from rehab.core.forms import choices, strip_filter
 
 
 class LoginForm(FlaskForm):
@@ -131,6 +131,7 @@ class ReauthForm(FlaskForm):
 class ChangeEmailForm(FlaskForm):
     email = EmailField(
         _l("New e-mail address"),
+        filters=[strip_filter],
         validators=[InputRequired(), Length(max=254), Email(check_deliverability=False)],
     )
     submit = SubmitField(_l("Change e-mail address"))
