@@ -83,6 +83,10 @@ def enforce_second_factor():
 
 
 def init_app(app: Flask) -> None:
+    from rehab.core.urls import IdConverter
+
+    # Before the first blueprint registers its routes (this one): every <int:id> is bounded.
+    app.url_map.converters["int"] = IdConverter
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"

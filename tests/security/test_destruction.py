@@ -63,7 +63,7 @@ def test_two_staff_members_destroy_a_record_and_the_log_stays(app, client_for, w
     assert not account.active and account.password_hash is None
     assert account.email == f"destroyed-{account_id}@invalid" and account.full_name == "—"
     assert patient_client.get("/training/today").status_code == 302  # logged out at once
-    assert log_in(app.test_client(), "destroyed-%d@invalid" % account_id).status_code == 200
+    assert log_in(app.test_client(), f"destroyed-{account_id}@invalid").status_code == 200
 
     entries = db.session.scalars(
         select(AuditEntry).where(AuditEntry.patient_id == patient_id)
