@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 # No inline script or style anywhere: charts are SVG images, behaviour lives in static/js.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -40,5 +40,17 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_nul_characters() -> None:
+    """A NUL character has no place in a form, query or JSON value, and PostgreSQL cannot
+    store one in a text column: refuse the request (400) before any view sees it."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400)
+    if request.is_json and b"\\u0000" in request.get_data():
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)

@@ -98,3 +98,21 @@ def test_frontend_assets_are_served_locally(client):
         assert not url.startswith(("http://", "https://", "//")), url
     with client.get("/bootstrap/static/css/bootstrap.min.css") as response:
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("POST", "/login", {"email": "a\x00b@example.nl", "password": "x"}),
+        ("GET", "/login?next=/\x00", None),
+        ("POST", "/login", {"e\x00mail": "x"}),
+    ],
+)
+def test_nul_characters_are_refused_before_any_view(client, method, path, data):
+    response = client.open(path, method=method, data=data)
+    assert response.status_code == 400
+
+
+def test_json_with_a_nul_character_is_refused(client):
+    response = client.post("/login", json={"email": "a\u0000b"})
+    assert response.status_code == 400
