@@ -84,6 +84,12 @@ def test_pages_have_no_inline_script_or_style(client_for):
         ("admin", "/admin/staff"),
         ("patient", "/training/today"),
         ("anonymous", "/login"),
+        ("therapist", "/account"),
+        ("therapist", "/account/two-factor"),
+        ("therapist", "/account/confirm"),
+        ("admin", "/admin/clinic"),
+        ("admin", "/audit/"),
+        ("patient", "/audit/my-record"),
     ]:
         html = client_for(role).get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
