@@ -9,9 +9,10 @@ bp = Blueprint("privacy", __name__, url_prefix="/patients")
 
 
 def _panel(actor, patient) -> dict:
+    from rehab.auth.forms import ConfirmForm
     from rehab.privacy.services import pending_request
 
-    return {"pending": pending_request(patient)}
+    return {"pending": pending_request(patient), "form": ConfirmForm()}
 
 
 def _register_panel() -> None:

@@ -298,3 +298,14 @@ def test_codes_outside_the_drift_window_are_refused():
     assert two_factor.matching_step(secret, totp.at(now), after=step, now=now) is None
     for junk in ("", "12345", "1234567", "abcdef", "12 34 5x", "１２３４５６"):
         assert two_factor.matching_step(secret, junk, after=None, now=now) is None
+
+
+def test_admin_resets_a_patients_lost_phone_from_the_patient_page(client_for, world):
+    enrol(world.patient.user)
+    url = f"/admin/users/{world.patient.user_id}/two-factor/reset"
+    assert url in client_for("admin").get(f"/patients/{world.patient.id}").text
+    assert url not in client_for("therapist").get(f"/patients/{world.patient.id}").text
+    response = client_for("admin").post(url)
+    assert response.headers["Location"] == "/patients/"
+    db.session.refresh(world.patient.user)
+    assert not world.patient.user.has_two_factor
