@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from rehab.core.views import bp as main_bp
     from rehab.exercises import bp as exercises_bp
     from rehab.patients import bp as patients_bp
+    from rehab.privacy import bp as privacy_bp
     from rehab.programmes import bp as programmes_bp
     from rehab.reports import bp as reports_bp
     from rehab.training import bp as training_bp
@@ -100,5 +101,6 @@ def _register_blueprints(app: Flask) -> None:
         training_bp,
         reports_bp,
         audit_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)

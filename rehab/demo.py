@@ -61,6 +61,9 @@ def _area_seeders() -> list[Callable[[DemoClinic], None]]:
 def seed() -> list[tuple[str, str, str]]:
     """Create the demo clinic and return (role, e-mail, password) for each log-in made."""
     clinic = create_clinic("Fysio Demo Sportpraktijk")
+    # The demo must be explorable without an authenticator app, so this clinic alone does not
+    # require two-step verification for staff; real clinics (create-admin) keep it on.
+    clinic.require_staff_2fa = False
     logins: list[tuple[str, str, str]] = []
 
     def staff(name: str, email: str, role: Role) -> User:

@@ -44,15 +44,17 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
-def refuse_nul_bytes() -> None:
-    """No text field has a use for a NUL byte, and PostgreSQL refuses to store one: answer
-    400 for the whole request rather than let it reach a query."""
-    for source in (request.args, request.form):
-        for _key, values in source.lists():
-            if any("\x00" in value for value in values):
+def refuse_nul_characters() -> None:
+    """A NUL character has no place in a form, query or JSON value, and PostgreSQL cannot
+    store one in a text column: refuse the request (400) before any view sees it."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
                 abort(400)
+    if request.is_json and b"\\u0000" in request.get_data():
+        abort(400)
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(refuse_nul_bytes)
+    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)
