@@ -17,7 +17,6 @@ from typing import Any
 from rehab.programmes.rules import clean_criterion, clean_prescription
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-LIBRARY_DIR = Path(__file__).resolve().parents[1] / "exercises" / "library"
 LANGUAGES = ("nl", "en")
 _DECIMALS = {
     "load_kg",
@@ -143,13 +142,19 @@ def rotation_labels(phase: dict) -> list[str]:
 
 @cache
 def library_index() -> dict[str, dict]:
-    """The built-in library's exercises by slug, read from its files (no database needed)."""
-    index = {}
-    for path in sorted(LIBRARY_DIR.glob("*.toml")):
-        with path.open("rb") as handle:
-            for exercise in tomllib.load(handle).get("exercise", []):
-                index[exercise["slug"]] = exercise
-    return index
+    """The built-in library's exercises by slug, from its files (no database needed):
+    whether each has a harder step, is done one side at a time, and its names."""
+    from rehab.exercises.services import read_library
+
+    return {
+        entry.slug: {
+            "progression": entry.progression,
+            "unilateral": entry.columns["unilateral"],
+            "dosage_type": entry.columns["dosage_type"],
+            "name": {language: entry.columns[f"name_{language}"] for language in LANGUAGES},
+        }
+        for entry in read_library()
+    }
 
 
 def template_problems(template: BuiltinTemplate) -> list[str]:

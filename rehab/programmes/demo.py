@@ -1,8 +1,9 @@
 """Demo programmes: active programmes from the built-in templates for the demo patients.
 
-Sanne (recurrent low back pain) started five weeks ago and is in phase 2; Tom and Daan
-(low back) and Emma (knee, running) are in phase 1; Lotte has a draft. The clinic also
-gets one template of its own.
+Runs after the exercise library's demo seeder, which loads the built-in exercises. Sanne
+(recurrent low back pain) started five weeks ago and is in phase 2; Tom and Daan (low back)
+and Emma (knee, running) are in phase 1; Lotte has a draft. The clinic also gets one
+template of its own.
 """
 
 from __future__ import annotations
@@ -11,53 +12,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from rehab.exercises.models import Exercise
+from rehab.exercises.services import load_library
 from rehab.extensions import db
 from rehab.programmes import builtin, services
 from rehab.programmes.dosing import change_dose
+from rehab.programmes.library import exercises_by_slug
 from rehab.programmes.models import PhaseChange, PrescriptionVersion, Programme
-
-_TEXT_FIELDS = ("name", "starting_position", "execution", "common_mistakes", "feel", "caution")
-_NUMBER_FIELDS = (
-    "difficulty", "dosage_type", "sets", "reps", "hold_seconds", "duration_seconds",
-    "distance_m", "rest_seconds", "tempo", "unilateral", "category",
-)  # fmt: skip
-
-
-def load_library_exercises() -> dict[str, Exercise]:
-    """The built-in exercises by slug, added from the library files where missing.
-
-    A stand-in for the exercise library's own loader (wip/exercises): when that has run
-    first, every slug is found and nothing is added here.
-    """
-    index = builtin.library_index()
-    found = {
-        e.slug: e
-        for e in db.session.scalars(select(Exercise).where(Exercise.clinic_id.is_(None)))
-        if e.slug
-    }
-    for slug, data in index.items():
-        if slug in found:
-            continue
-        values = {name: data.get(name) for name in _NUMBER_FIELDS}
-        values["unilateral"] = bool(values["unilateral"])
-        for name in _TEXT_FIELDS:
-            for language in ("nl", "en"):
-                values[f"{name}_{language}"] = (data.get(language) or {}).get(name) or ""
-        exercise = Exercise(clinic_id=None, slug=slug, **values)
-        exercise.regions = data.get("regions", [])
-        exercise.equipment = data.get("equipment", [])
-        db.session.add(exercise)
-        found[slug] = exercise
-    db.session.flush()
-    for slug, data in index.items():
-        exercise = found[slug]
-        if data.get("progression") in found and exercise.progression_id is None:
-            exercise.progression_id = found[data["progression"]].id
-        if data.get("regression") in found and exercise.regression_id is None:
-            exercise.regression_id = found[data["regression"]].id
-    db.session.flush()
-    return found
 
 
 def _at(day: dt.date) -> dt.datetime:
@@ -108,7 +68,9 @@ _ADVANCE_NOTE = (
 
 
 def seed(demo) -> None:
-    load_library_exercises()
+    slugs = {slug for t in builtin.builtin_templates().values() for slug in t.slugs}
+    if len(exercises_by_slug(slugs)) < len(slugs):
+        load_library(commit=False)  # the library's own seeder did not run first
     sanne, tom, emma, daan, lotte = demo.patients
     pieter, fatima = demo.therapists
     today = demo.today

@@ -1,8 +1,8 @@
-"""The exercises a clinic may prescribe: the builder's picker and its one loader.
+"""The exercises a clinic may prescribe: the builder's picker and its loader.
 
-Stand-in until the exercise library area lands ``rehab.exercises.services.visible_exercises``
-and ``exercise_for``: then these two functions delegate to those (one place to switch).
-Visible = built-in (no clinic) or the clinic's own, and not archived; anything else is 404.
+Visibility is the exercise library's (rehab.exercises.services): built-ins the clinic has
+not replaced by a copy, and its own exercises. Archived ones stay readable in old
+programmes but cannot be prescribed again: 404, like another clinic's exercise.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import Select, func, or_, select
 
+from rehab.exercises import services as library
 from rehab.exercises.models import Exercise, ExerciseRegion
 from rehab.extensions import db
 
@@ -17,19 +18,14 @@ PICKER_PAGE_SIZE = 20
 
 
 def visible_exercises(clinic_id: int) -> Select:
-    """Exercises the clinic may prescribe (built-in or its own, not archived)."""
-    return select(Exercise).where(
-        or_(Exercise.clinic_id.is_(None), Exercise.clinic_id == clinic_id),
-        Exercise.archived_at.is_(None),
-    )
+    """Exercises the clinic may prescribe (its library, without archived ones)."""
+    return library.visible_exercises(clinic_id)
 
 
 def exercise_for(actor, exercise_id: int) -> Exercise:
-    """The exercise if the actor's clinic may prescribe it, else 404."""
-    exercise = db.session.scalar(
-        visible_exercises(actor.clinic_id).where(Exercise.id == exercise_id)
-    )
-    if exercise is None:
+    """The exercise if the actor's clinic may prescribe it now, else 404."""
+    exercise = library.exercise_for(actor, exercise_id)
+    if exercise.archived_at is not None:
         abort(404)
     return exercise
 

@@ -732,7 +732,7 @@ def builtin_template(slug: str):
 
 def _library_name(rx: dict, language: str) -> str:
     entry = builtin.library_index().get(rx["exercise"], {})
-    return (entry.get(language) or {}).get("name") or rx["exercise"]
+    return (entry.get("name") or {}).get(language) or rx["exercise"]
 
 
 # --- the patient's own programme -----------------------------------------------------------

@@ -11,13 +11,11 @@ from rehab.training.models import CheckIn, ExerciseLog, TrainingSession
 from tests.factories import make_exercise, make_prescription, make_programme
 
 
-def load_library():
-    """The built-in library from its files (what the exercises area's loader will do)."""
-    from rehab.programmes.demo import load_library_exercises
+def load_library() -> None:
+    """The built-in exercise library from its files (the exercises area's loader)."""
+    from rehab.exercises.services import load_library as load
 
-    exercises = load_library_exercises()
-    db.session.commit()
-    return exercises
+    load()
 
 
 def build_programme(patient, *, phases: int = 1, exercises: int = 2, status="draft", **fields):

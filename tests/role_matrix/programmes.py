@@ -1,5 +1,6 @@
 """Rows for the programme routes: the builder, the programme page, templates and the
-patient's own programme. Changes are posted with version 0 (a stale form): the allowed
+patient's own programme. World objects are named ``pg_*`` (the world is shared by every area).
+Changes are posted with version 0 (a stale form): the allowed
 roles get 409 or the form back, so that the rows do not depend on each other."""
 
 from tests.role_matrix import PATIENT_PAGE, STAFF_OBJECT, STAFF_PAGE, Case, expect
@@ -15,35 +16,35 @@ def extend_world(world) -> None:
     from tests.factories import make_exercise
     from tests.programmes.factories import build_programme
 
-    if "programme" in world.extra:
+    if "pg_programme" in world.extra:
         return
     programme = build_programme(world.patient, phases=2)
-    world.extra["programme"] = programme
-    world.extra["phase"] = programme.phases[0]
-    world.extra["criterion"] = programme.phases[0].criteria[0]
-    world.extra["check"] = programme.phases[0].criteria[1]
-    world.extra["prescription"] = programme.phases[0].prescriptions[1]
-    world.extra["exercise"] = make_exercise(name="Bird dog")
-    world.extra["template"] = save_as_template(
+    world.extra["pg_programme"] = programme
+    world.extra["pg_phase"] = programme.phases[0]
+    world.extra["pg_criterion"] = programme.phases[0].criteria[0]
+    world.extra["pg_check"] = programme.phases[0].criteria[1]
+    world.extra["pg_prescription"] = programme.phases[0].prescriptions[1]
+    world.extra["pg_exercise"] = make_exercise(name="Bird dog")
+    world.extra["pg_template"] = save_as_template(
         world.therapist, programme, title="Praktijksjabloon", description=None
     )
     db.session.commit()
 
 
 def _programme(w):
-    return {"programme_id": w.programme.id}
+    return {"programme_id": w.pg_programme.id}
 
 
 def _phase(w):
-    return {"programme_id": w.programme.id, "phase_id": w.phase.id}
+    return {"programme_id": w.pg_programme.id, "phase_id": w.pg_phase.id}
 
 
 def _criterion(w):
-    return {"programme_id": w.programme.id, "criterion_id": w.criterion.id}
+    return {"programme_id": w.pg_programme.id, "criterion_id": w.pg_criterion.id}
 
 
 def _prescription(w):
-    return {"programme_id": w.programme.id, "prescription_id": w.prescription.id}
+    return {"programme_id": w.pg_programme.id, "prescription_id": w.pg_prescription.id}
 
 
 def _stale(w):
@@ -78,13 +79,13 @@ CASES = [
          data=_form),
     Case("programmes.delete_criterion", STALE, method="POST", params=_criterion, data=_stale),
     Case("programmes.tick_criterion", STALE, method="POST",
-         params=lambda w: {"programme_id": w.programme.id, "criterion_id": w.check.id},
+         params=lambda w: {"programme_id": w.pg_programme.id, "criterion_id": w.pg_check.id},
          data=_stale),
     Case("programmes.pick_exercise", STAFF_OBJECT, params=_phase),
     Case("programmes.new_prescription", STAFF_OBJECT,
-         params=lambda w: {**_phase(w), "exercise_id": w.exercise.id}),
+         params=lambda w: {**_phase(w), "exercise_id": w.pg_exercise.id}),
     Case("programmes.new_prescription", STAFF_OBJECT, method="POST",
-         params=lambda w: {**_phase(w), "exercise_id": w.exercise.id}, data=_form),
+         params=lambda w: {**_phase(w), "exercise_id": w.pg_exercise.id}, data=_form),
     Case("programmes.edit_prescription", STAFF_OBJECT, params=_prescription),
     Case("programmes.edit_prescription", STAFF_OBJECT, method="POST", params=_prescription,
          data=_form),
@@ -98,9 +99,9 @@ CASES = [
     Case("programmes.delete", STALE, method="POST", params=_programme, data=_stale),
     # A clinic template belongs to its clinic: another clinic's therapist gets 404.
     Case("programmes.rename_template", STAFF_OBJECT,
-         params=lambda w: {"programme_id": w.template.id}),
+         params=lambda w: {"programme_id": w.pg_template.id}),
     Case("programmes.rename_template", STAFF_OBJECT, method="POST",
-         params=lambda w: {"programme_id": w.template.id}, data=_form),
+         params=lambda w: {"programme_id": w.pg_template.id}, data=_form),
     Case("programmes.templates", STAFF_PAGE),
     Case("programmes.builtin_template", STAFF_PAGE,
          params=lambda w: {"slug": "low-back-recurrent"}),
