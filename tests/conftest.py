@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, settings
 from flask import Flask
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from sqlalchemy.engine import make_url
 
 from rehab import create_app
