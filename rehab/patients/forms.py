@@ -109,3 +109,22 @@ class CaseloadFilterForm(FlaskForm):
         choices=choices([("mine", _l("My caseload")), ("clinic", _l("Whole clinic"))]),
         default="mine",
     )
+
+
+class DischargeForm(FlaskForm):
+    discharged_on = DateField(
+        _l("Date of discharge"),
+        validators=[InputRequired(), NotInFuture(), NotBefore(dt.date(1900, 1, 1))],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        description=_l("For example the reason for discharge or the advice given."),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=2000)],
+    )
+    submit = SubmitField(_l("Discharge"))
+
+
+class TransferForm(FlaskForm):
+    therapist_id = SelectField(_l("New therapist"), coerce=int, validators=[InputRequired()])
+    submit = SubmitField(_l("Transfer"))
