@@ -98,7 +98,8 @@ class NumberField(Field):
         return (int(value) if self.integer else value), None
 
     def _range_message(self):
-        unit = f" {self.unit}" if self.unit else ""
+        # A scale's "unit" is its range ("0–10"): repeating it after the range says nothing.
+        unit = f" {self.unit}" if self.unit and "–" not in str(self.unit) else ""
         return _l(
             "Enter a value from %(low)s to %(high)s%(unit)s.",
             low=_shown(self.low),

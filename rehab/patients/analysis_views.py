@@ -157,13 +157,13 @@ def compare(patient_id: int):
     patient = services.patient_for(current_user, patient_id)
     options = services.analysis_choices(patient.id)
     context = {"patient": patient, "options": options, "kinds": vocab.ANALYSIS_KINDS}
+    chosen = [request.args.get(name, type=int) for name in ("before", "after")]
+    if any(i is not None and i not in {o.id for o in options} for i in chosen):
+        abort(404)  # not an analysis of this patient
     if len(options) < 2:
         return render_template("patients/compare.html", before=None, after=None, **context)
-    before_id = request.args.get("before", type=int) or options[0].id
-    after_id = request.args.get("after", type=int) or options[-1].id
+    before_id, after_id = chosen[0] or options[0].id, chosen[1] or options[-1].id
     found = services.analyses_by_id(patient, [before_id, after_id])
-    if before_id not in found or after_id not in found:
-        abort(404)
     before, after = found[before_id], found[after_id]
     return render_template(
         "patients/compare.html",

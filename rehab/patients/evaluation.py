@@ -37,7 +37,7 @@ MEASURE_GROUPS: list[tuple[str, object, list[str]]] = [
 
 def group_measures(key: str) -> list[Measure]:
     """The catalogue measures of one section, in order."""
-    keys = next(keys for group, _, keys in MEASURE_GROUPS if group == key)
+    keys = next(keys for group, _label, keys in MEASURE_GROUPS if group == key)
     return [MEASURES[k] for k in keys]
 
 

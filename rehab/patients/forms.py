@@ -122,7 +122,7 @@ class DischargeForm(FlaskForm):
         filters=[strip_filter],
         validators=[Optional(), Length(max=2000)],
     )
-    submit = SubmitField(_l("Discharge"))
+    submit = SubmitField(_l("Discharge patient"))
 
 
 class TransferForm(FlaskForm):

@@ -339,6 +339,14 @@ def _activity_mean(instrument: str | None, scores: list[int]) -> Decimal | None:
     return Decimal(str(mean)).quantize(_MEAN_PLACES, rounding=ROUND_HALF_UP)
 
 
+def _replace(analysis: MovementAnalysis, rows: list, new_rows: list) -> None:
+    """Swap a child list; the old rows go first, as the new ones reuse their positions."""
+    rows.clear()
+    if analysis.id is not None:
+        db.session.flush()  # still the same transaction: the caller commits once
+    rows.extend(new_rows)
+
+
 def _apply(
     analysis: MovementAnalysis,
     values: dict,
@@ -357,17 +365,17 @@ def _apply(
 
     old_activities = [(a.description, a.score) for a in analysis.activities]
     if old_activities != activities:
-        analysis.activities = [
+        _replace(analysis, analysis.activities, [
             AnalysisActivity(position=n, description=text, score=score)
             for n, (text, score) in enumerate(activities, start=1)
-        ]
+        ])  # fmt: skip
         changed.append("activities")
     fields = ("name", "unit", "value", "reference_low", "reference_high")
     old_tests = [{f: getattr(t, f) for f in fields} for t in analysis.extra_tests]
     if old_tests != extra_tests:
-        analysis.extra_tests = [
+        _replace(analysis, analysis.extra_tests, [
             AnalysisExtraTest(position=n, **test) for n, test in enumerate(extra_tests, start=1)
-        ]
+        ])  # fmt: skip
         changed.append("extra_tests")
     return changed
 

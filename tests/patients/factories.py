@@ -43,3 +43,29 @@ def make_analysis(
     db.session.add(analysis)
     db.session.flush()
     return analysis
+
+
+def analysis_form(recorded_on: dt.date | None = None, kind: str = "intake", **fields) -> dict:
+    """Form data as the analysis page posts it: date and kind, plus ``fields`` by name.
+
+    ``activities=[("Lopen", 6), …]`` and ``extra_tests=[{"name": …}, …]`` become the rows.
+    """
+    data = {"recorded_on": (recorded_on or dt.date.today()).isoformat(), "kind": kind}
+    for n, (text, score) in enumerate(fields.pop("activities", []) or []):
+        data[f"activities-{n}-description"] = text
+        data[f"activities-{n}-score"] = str(score)
+    for n, test in enumerate(fields.pop("extra_tests", []) or []):
+        for key, value in test.items():
+            data[f"extra_tests-{n}-{key}"] = "" if value is None else str(value)
+    for name, value in fields.items():
+        if value is True:
+            data[name] = "y"
+        elif value not in (None, False):
+            data[name] = str(value)
+    return data
+
+
+def analysis_count() -> int:
+    from sqlalchemy import func, select
+
+    return db.session.scalar(select(func.count(MovementAnalysis.id)))
