@@ -53,7 +53,9 @@ class DemoClinic:
 
 def _area_seeders() -> list[Callable[[DemoClinic], None]]:
     """Each area's demo data, in the order they build on each other."""
-    return []
+    from rehab.patients.demo import seed as patients_analyses
+
+    return [patients_analyses]
 
 
 def seed() -> list[tuple[str, str, str]]:

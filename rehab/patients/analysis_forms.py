@@ -61,6 +61,7 @@ class NumberField(Field):
         unit: object = "",
         integer: bool = False,
         places: int = 2,
+        summary_label: object = None,
         **kwargs,
     ):
         render_kw = {"inputmode": "numeric" if integer else "decimal", "autocomplete": "off"}
@@ -70,6 +71,7 @@ class NumberField(Field):
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.low, self.high, self.unit = Decimal(str(low)), Decimal(str(high)), unit
         self.integer, self.places = integer, places
+        self.summary_label = summary_label  # the label out of its context, e.g. "Side bridge, left"
         self.raw = ""
         self.problem = None
 
@@ -150,19 +152,11 @@ class ActivityForm(FlaskForm):
 
     @property
     def filled(self) -> bool:
-        return bool(self.description.data) or self.score.data is not None or bool(self.score.raw)
+        return bool(self.description.data) or self.scored
 
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if not ok:
-            return False
-        if self.description.data and self.score.data is None:
-            self.score.errors.append(_l("Give this activity a score from 0 to 10."))
-            return False
-        if self.score.data is not None and not self.description.data:
-            self.description.errors.append(_l("Name the activity this score belongs to."))
-            return False
-        return True
+    @property
+    def scored(self) -> bool:
+        return self.score.data is not None or bool(self.score.raw)
 
 
 def _extra_number(label):
@@ -274,16 +268,49 @@ class AnalysisForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        return self._validate_activities() and ok
+
+    def _validate_activities(self) -> bool:
+        """PSK/PSFS: 3–5 activities, each named and scored, on one instrument.
+
+        Without a single score the activities were not measured this time (their wording
+        may have been carried over from the last analysis): nothing is stored or refused.
+        """
         rows = [entry.form for entry in self.activities if entry.form.filled]
-        if self.activity_instrument.data and not MIN_ACTIVITIES <= len(rows) <= MAX_ACTIVITIES:
+        if not any(row.scored for row in rows):
+            return True
+        ok = True
+        for row in rows:
+            if row.description.data and not row.scored:
+                row.score.errors.append(_l("Give this activity a score from 0 to 10."))
+                ok = False
+            elif row.scored and not row.description.data:
+                row.description.errors.append(_l("Name the activity this score belongs to."))
+                ok = False
+        if not self.activity_instrument.data:
+            self.activity_instrument.errors.append(_l("Choose PSK or PSFS for these activities."))
+            ok = False
+        elif not MIN_ACTIVITIES <= len(rows) <= MAX_ACTIVITIES:
             self.activity_instrument.errors.append(
                 _l("Enter 3 to 5 activities, each with a score.")
             )
             ok = False
-        elif rows and not self.activity_instrument.data:
-            self.activity_instrument.errors.append(_l("Choose PSK or PSFS for these activities."))
-            ok = False
         return ok
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(input id, label, message) of every error, for the list above a long form."""
+        found = []
+        for field in self:
+            if isinstance(field, FieldList):
+                for number, entry in enumerate(field, start=1):
+                    for sub in entry.form:
+                        label = _l("%(row)s, row %(n)s: %(field)s", row=_ROW_NAMES[field.name],
+                                   n=number, field=sub.label.text)  # fmt: skip
+                        found += [(sub.id, str(label), str(error)) for error in sub.errors]
+            else:
+                label = getattr(field, "summary_label", None) or field.label.text
+                found += [(field.id, str(label), str(error)) for error in field.errors]
+        return found
 
     # --- the values to store -------------------------------------------------------------
 
@@ -299,14 +326,16 @@ class AnalysisForm(FlaskForm):
                 if name == "treatment_profile" and value is not None:
                     value = int(value)
             values[name] = value
+        if not self.activity_rows():
+            values["activity_instrument"] = None
         return values
 
     def activity_rows(self) -> list[tuple[str, int]]:
-        return [
-            (entry.form.description.data, entry.form.score.data)
-            for entry in self.activities
-            if entry.form.filled
-        ]
+        """The scored activities (none when nothing was scored: not measured this time)."""
+        rows = [entry.form for entry in self.activities if entry.form.filled]
+        if not any(row.scored for row in rows):
+            return []
+        return [(row.description.data, row.score.data) for row in rows]
 
     def extra_test_rows(self) -> list[dict]:
         return [
@@ -323,12 +352,21 @@ class AnalysisForm(FlaskForm):
 
 
 _NOT_COLUMNS = {"csrf_token", "submit", "activities", "extra_tests"}
+_ROW_NAMES = {"activities": _l("Activity"), "extra_tests": _l("Extra test")}
 
 
 def _measure_field(measure: Measure, side: str | None) -> NumberField:
     label = measure.label if side is None else vocab.SIDES[side]
+    summary = None
+    if side is not None:
+        summary = _l("%(measure)s, %(side)s", measure=measure.label, side=vocab.SIDE_NAMES[side])
     return NumberField(
-        label, low=measure.low, high=measure.high, unit=measure.unit, integer=measure.integer
+        label,
+        low=measure.low,
+        high=measure.high,
+        unit=measure.unit,
+        integer=measure.integer,
+        summary_label=summary,
     )
 
 

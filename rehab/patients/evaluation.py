@@ -157,7 +157,9 @@ class AnalysisView:
     profile_hint: bool  # STarT Back group and chosen profile point different ways
     squat: list  # (item label, left rating, right rating) for items with a rating
     intake_recorded: bool
+    prognosis_recorded: bool
     observations_recorded: bool
+    not_recorded: list  # headings of the sections left empty this time
 
     @property
     def out_of_range_count(self) -> int:
@@ -168,6 +170,14 @@ class AnalysisView:
             + sum(1 for test in self.analysis.extra_tests if test.out_of_range)
         )
 
+
+SECTION_HEADINGS = {
+    "intake": _l("Intake"),
+    "prognosis": _l("Prognosis"),
+    "activities": _l("Patient-specific activities"),
+    "observations": _l("Posture and movement"),
+    "findings": _l("Findings and plan"),
+}
 
 INTAKE_FIELDS = [
     "request_for_help", "onset", "complaint_weeks", "course", "pain_location", "pain_nature",
@@ -199,6 +209,20 @@ def analysis_view(analysis, *, stiffness_review_minutes: int) -> AnalysisView:
         for item, label in vocab.SINGLE_LEG_SQUAT_ITEMS.items()
     ]  # fmt: skip
     stiffness = analysis.morning_stiffness_minutes
+    recorded = {
+        "intake": _any_recorded(analysis, INTAKE_FIELDS),
+        "prognosis": bool(factors)
+        or _any_recorded(
+            analysis,
+            [
+                "treatment_profile", "start_back_group", "morning_stiffness_minutes",
+                *(f"ws_{code}" for code in vocab.WARNING_SIGNS),
+            ],
+        ),
+        "activities": bool(analysis.activities),
+        "observations": _any_recorded(analysis, [*vocab.OBSERVATIONS, "observation_notes"]),
+        "findings": _any_recorded(analysis, ["findings", "plan"]),
+    }  # fmt: skip
     return AnalysisView(
         analysis=analysis,
         groups=groups,
@@ -211,8 +235,10 @@ def analysis_view(analysis, *, stiffness_review_minutes: int) -> AnalysisView:
         stiffness_review=stiffness is not None and stiffness > stiffness_review_minutes,
         profile_hint=profile_disagrees(analysis.start_back_group, analysis.treatment_profile),
         squat=[row for row in squat if row[1] or row[2]],
-        intake_recorded=_any_recorded(analysis, INTAKE_FIELDS),
-        observations_recorded=_any_recorded(analysis, [*vocab.OBSERVATIONS, "observation_notes"]),
+        intake_recorded=recorded["intake"],
+        prognosis_recorded=recorded["prognosis"],
+        observations_recorded=recorded["observations"],
+        not_recorded=[SECTION_HEADINGS[key] for key, done in recorded.items() if not done],
     )
 
 

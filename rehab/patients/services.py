@@ -380,6 +380,24 @@ def _apply(
     return changed
 
 
+def new_analysis(
+    patient_id: int,
+    therapist_id: int,
+    values: dict,
+    activities: list[tuple[str, int]],
+    extra_tests: list[dict],
+) -> MovementAnalysis:
+    """Build and flush an analysis with its children and derived means (no commit, no audit:
+    create_analysis does both; the demo data uses this directly)."""
+    analysis = MovementAnalysis(patient_id=patient_id, therapist_id=therapist_id)
+    analysis.activities = []
+    analysis.extra_tests = []
+    _apply(analysis, values, activities, extra_tests)
+    db.session.add(analysis)
+    db.session.flush()
+    return analysis
+
+
 def create_analysis(
     actor: User,
     patient: Patient,
@@ -388,12 +406,7 @@ def create_analysis(
     extra_tests: list[dict],
 ) -> MovementAnalysis:
     """Record a movement analysis with its activities and extra tests, in one transaction."""
-    analysis = MovementAnalysis(patient_id=patient.id, therapist_id=actor.id)
-    analysis.activities = []
-    analysis.extra_tests = []
-    _apply(analysis, values, activities, extra_tests)
-    db.session.add(analysis)
-    db.session.flush()
+    analysis = new_analysis(patient.id, actor.id, values, activities, extra_tests)
     record(
         Action.CREATE,
         patient_id=patient.id,

@@ -274,3 +274,30 @@ def test_posting_random_input_never_fails_and_a_refusal_stores_nothing(
         assert analysis_count() == before
     else:
         assert analysis_count() == before + 1
+
+
+def test_activities_without_any_score_were_not_measured_this_time(english_therapist, world):
+    # A re-assessment carries over the wording; a therapist who skips PSK leaves it unscored.
+    data = analysis_form(
+        activity_instrument="psk",
+        activities=[("Lopen", ""), ("Tillen", ""), ("Zitten", "")],
+        nprs="3",
+    )
+    assert _post(english_therapist, world, data).status_code == 302
+    analysis = db.session.scalar(sa.select(MovementAnalysis))
+    assert analysis.activities == [] and analysis.activity_instrument is None
+    assert analysis.psk is None
+
+
+def test_the_error_list_above_the_form_links_to_each_field(english_therapist, world):
+    html = _post(
+        english_therapist,
+        world,
+        analysis_form(
+            side_bridge_left="-5",
+            activity_instrument="psfs",
+            activities=[("Lopen", 4), ("Tillen", ""), ("Zitten", 5)],
+        ),
+    ).text
+    assert '<a class="alert-link" href="#side_bridge_left">Side bridge, left</a>' in html
+    assert 'href="#activities-1-score">Activity, row 2: Score (0–10)</a>' in html

@@ -69,7 +69,7 @@ def test_analysis_page_shows_references_derived_values_and_marks_what_is_out_of_
     assert "Outside reference: Slower than the upper limit of normal (12.4 s)" in text
     assert "Left positive: leg pain below the knee between 30° and 70°" in text
     assert "High fear of movement (above 37)" in text
-    assert "outside the clinic's range" in text  # grip 22 kg below 30–50
+    assert "Outside the clinic's range" in text  # grip 22 kg below 30–50
     assert html.count('class="out-of-range"') >= 6
     # Derived: McGill ratios, asymmetry per sided measure, the PSK mean.
     assert "Flexor/extensor endurance ratio" in text and "1.20" in text
