@@ -24,8 +24,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 from wtforms.widgets import TextInput
 
-from rehab.core.forms import NotBefore, NotInFuture, choices, strip_filter
+from rehab.core.forms import NotBefore, NotInFuture, choices
 from rehab.patients import vocabulary as vocab
+from rehab.patients.forms import clean_text
 from rehab.patients.measures import MEASURES, Measure
 
 MAX_ACTIVITIES = 5
@@ -129,7 +130,7 @@ def _text(label, max_length: int, *, area: bool = True, **kwargs):
     kind = TextAreaField if area else StringField
     return kind(
         label,
-        filters=[strip_filter],
+        filters=[clean_text],
         validators=[Optional(), Length(max=max_length)],
         **kwargs,
     )
@@ -146,7 +147,7 @@ class ActivityForm(FlaskForm):
         csrf = False  # part of the analysis form, which carries the token
 
     description = StringField(
-        _l("Activity"), filters=[strip_filter], validators=[Optional(), Length(max=200)]
+        _l("Activity"), filters=[clean_text], validators=[Optional(), Length(max=200)]
     )
     score = NumberField(_l("Score (0–10)"), low=0, high=10, integer=True)
 
@@ -169,8 +170,8 @@ class ExtraTestForm(FlaskForm):
     class Meta:
         csrf = False
 
-    name = StringField(_l("Test"), filters=[strip_filter], validators=[Optional(), Length(max=80)])
-    unit = StringField(_l("Unit"), filters=[strip_filter], validators=[Optional(), Length(max=20)])
+    name = StringField(_l("Test"), filters=[clean_text], validators=[Optional(), Length(max=80)])
+    unit = StringField(_l("Unit"), filters=[clean_text], validators=[Optional(), Length(max=20)])
     value = _extra_number(_l("Value"))
     reference_low = _extra_number(_l("Reference from"))
     reference_high = _extra_number(_l("Reference to"))

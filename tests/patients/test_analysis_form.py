@@ -301,3 +301,30 @@ def test_the_error_list_above_the_form_links_to_each_field(english_therapist, wo
     ).text
     assert '<a class="alert-link" href="#side_bridge_left">Side bridge, left</a>' in html
     assert 'href="#activities-1-score">Activity, row 2: Score (0–10)</a>' in html
+
+
+TEXT_FIELDS = ["request_for_help", "pain_location", "findings", "plan", "private_notes",
+               "observation_notes", "red_flag_notes"]  # fmt: skip
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=st.sampled_from(TEXT_FIELDS), text=st.text(max_size=60))
+def test_any_text_in_a_text_field_is_stored_cleanly_or_refused(
+    english_therapist, world, name, text
+):
+    # PostgreSQL refuses NUL in text: control characters are dropped before they get there.
+    before = analysis_count()
+    response = _post(english_therapist, world, analysis_form(**{name: text}))
+    assert response.status_code == 302
+    assert analysis_count() == before + 1
+    stored = db.session.scalar(
+        sa.select(getattr(MovementAnalysis, name)).order_by(MovementAnalysis.id.desc()).limit(1)
+    )
+    assert stored is None or "\x00" not in stored
+
+
+def test_a_nul_character_in_the_caseload_search_is_harmless(client_for, world):
+    response = client_for("therapist").get("/patients/", query_string={"q": "San\x00ne"})
+    assert response.status_code == 200
