@@ -1,7 +1,7 @@
 """programmes: prescriptions removed from a programme are archived (logged sessions keep them)
 
 Revision ID: programmes_archive
-Revises: exercises_unique_copy, security_hardening
+Revises: patients_analyses
 Create Date: 2026-11-25 13:02:15.078945
 
 """
@@ -13,8 +13,7 @@ import rehab.core.db
 
 # revision identifiers, used by Alembic.
 revision = 'programmes_archive'
-# Also joins the two heads main had when this branch merged it (the lead may re-chain).
-down_revision = ('exercises_unique_copy', 'security_hardening')
+down_revision = 'patients_analyses'
 branch_labels = None
 depends_on = None
 

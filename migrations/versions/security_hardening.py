@@ -16,7 +16,7 @@ import rehab.core.db
 
 # revision identifiers, used by Alembic.
 revision = 'security_hardening'
-down_revision = '0002_domain_model'
+down_revision = "exercises_unique_copy"
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from rehab.auth.access import login_required, staff_required
 from rehab.auth.forms import ConfirmForm
 from rehab.core.i18n import select_locale
+from rehab.core.pages import page_arg
 from rehab.core.vocabulary import BODY_REGIONS, DOSAGE_TYPES, EQUIPMENT, EXERCISE_CATEGORIES
 from rehab.exercises import bp, services
 from rehab.exercises.forms import DIFFICULTY_LABELS, BrowseForm, ExerciseForm
@@ -57,7 +58,7 @@ def index():
         show_archived=bool(form.archived.data),
         language=language,
     )
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     pagination = services.browse(current_user.clinic_id, filters, page)
     return render_template(
         "exercises/index.html",

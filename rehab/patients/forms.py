@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -21,6 +22,15 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from rehab.core.forms import NotBefore, NotInFuture, choices, strip_filter
 from rehab.core.vocabulary import BODY_REGIONS
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value):
+    """Trimmed text without control characters (PostgreSQL refuses NUL in text); "" → None."""
+    if isinstance(value, str):
+        value = _CONTROL.sub("", value)
+    return strip_filter(value)
+
 
 def body_region_choices():
     return choices([("", _l("— choose —")), *BODY_REGIONS.items()])
@@ -31,10 +41,10 @@ LANGUAGE_CHOICES = choices([("nl", "Nederlands"), ("en", "English")])
 
 class PatientForm(FlaskForm):
     first_name = StringField(
-        _l("First name"), filters=[strip_filter], validators=[InputRequired(), Length(max=80)]
+        _l("First name"), filters=[clean_text], validators=[InputRequired(), Length(max=80)]
     )
     last_name = StringField(
-        _l("Last name"), filters=[strip_filter], validators=[InputRequired(), Length(max=80)]
+        _l("Last name"), filters=[clean_text], validators=[InputRequired(), Length(max=80)]
     )
     date_of_birth = DateField(
         _l("Date of birth"),
@@ -43,16 +53,14 @@ class PatientForm(FlaskForm):
     email = EmailField(
         _l("E-mail address"),
         description=_l("The patient logs in with this address."),
-        filters=[strip_filter],
+        filters=[clean_text],
         validators=[InputRequired(), Length(max=254), Email(check_deliverability=False)],
     )
-    phone = StringField(
-        _l("Phone"), filters=[strip_filter], validators=[Optional(), Length(max=40)]
-    )
+    phone = StringField(_l("Phone"), filters=[clean_text], validators=[Optional(), Length(max=40)])
     preferred_language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
     therapist_id = SelectField(_l("Therapist"), coerce=int)
     main_complaint = TextAreaField(
-        _l("Main complaint"), filters=[strip_filter], validators=[Optional(), Length(max=2000)]
+        _l("Main complaint"), filters=[clean_text], validators=[Optional(), Length(max=2000)]
     )
     body_region = SelectField(
         _l("Body region"), choices=body_region_choices, validators=[Optional()]
@@ -76,17 +84,17 @@ class PatientForm(FlaskForm):
         _l("Number of earlier episodes"), validators=[Optional(), NumberRange(min=0, max=200)]
     )
     history = TextAreaField(
-        _l("History"), filters=[strip_filter], validators=[Optional(), Length(max=5000)]
+        _l("History"), filters=[clean_text], validators=[Optional(), Length(max=5000)]
     )
     goals = TextAreaField(
         _l("Goals in the patient's own words"),
         description=_l('For example "run 10 km again" or "lift my child without fear".'),
-        filters=[strip_filter],
+        filters=[clean_text],
         validators=[Optional(), Length(max=2000)],
     )
     demands = TextAreaField(
         _l("Sport and work demands"),
-        filters=[strip_filter],
+        filters=[clean_text],
         validators=[Optional(), Length(max=2000)],
     )
     submit = SubmitField(_l("Save"))
@@ -96,7 +104,7 @@ class CaseloadFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    q = SearchField(_l("Search"), filters=[strip_filter], validators=[Optional(), Length(max=100)])
+    q = SearchField(_l("Search"), filters=[clean_text], validators=[Optional(), Length(max=100)])
     status = SelectField(
         _l("Status"),
         choices=choices(
@@ -109,3 +117,22 @@ class CaseloadFilterForm(FlaskForm):
         choices=choices([("mine", _l("My caseload")), ("clinic", _l("Whole clinic"))]),
         default="mine",
     )
+
+
+class DischargeForm(FlaskForm):
+    discharged_on = DateField(
+        _l("Date of discharge"),
+        validators=[InputRequired(), NotInFuture(), NotBefore(dt.date(1900, 1, 1))],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        description=_l("For example the reason for discharge or the advice given."),
+        filters=[clean_text],
+        validators=[Optional(), Length(max=2000)],
+    )
+    submit = SubmitField(_l("Discharge patient"))
+
+
+class TransferForm(FlaskForm):
+    therapist_id = SelectField(_l("New therapist"), coerce=int, validators=[InputRequired()])
+    submit = SubmitField(_l("Transfer"))

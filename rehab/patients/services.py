@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import abort
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from rehab.audit.services import Action, record, record_read
 from rehab.auth.models import Role, TokenPurpose, User
 from rehab.auth.services import EmailTaken, email_in_use, issue_token, normalise_email
+from rehab.core.db import utcnow
 from rehab.extensions import db
-from rehab.patients.models import Patient, PatientStatus
+from rehab.patients import measures
+from rehab.patients.models import (
+    AnalysisActivity,
+    AnalysisExtraTest,
+    MovementAnalysis,
+    Patient,
+    PatientStatus,
+)
+from rehab.patients.vocabulary import ANALYSIS_KINDS, RED_FLAGS
+from rehab.progress import assessment
 
 PAGE_SIZE = 25
 
@@ -78,7 +91,10 @@ def caseload_statement(actor: User, query: CaseloadQuery):
         like = f"%{query.q.lower()}%"
         full = func.lower(Patient.first_name + " " + Patient.last_name)
         stmt = stmt.where(or_(full.like(like), func.lower(Patient.email).like(like)))
-    return stmt.order_by(Patient.last_name, Patient.first_name, Patient.id)
+    # The therapist's name is on every row: joined here, not fetched once per row.
+    return stmt.options(joinedload(Patient.therapist)).order_by(
+        Patient.last_name, Patient.first_name, Patient.id
+    )
 
 
 def create_patient(actor: User, data: dict) -> tuple[Patient, str]:
@@ -86,6 +102,7 @@ def create_patient(actor: User, data: dict) -> tuple[Patient, str]:
 
     Patients never register themselves: the link is the only way into the account.
     """
+    data = _blank_as_none(data)
     email = normalise_email(data["email"])
     if email_in_use(email):
         raise EmailTaken(email)
@@ -125,12 +142,433 @@ def new_activation_link(actor: User, patient: Patient) -> str:
     return token
 
 
-# --- placeholder until wip/patients lands ---
+def _blank_as_none(data: dict) -> dict:
+    """A select's empty option means "not recorded": NULL, not "" (the CHECKs refuse "")."""
+    return {key: (None if value == "" else value) for key, value in data.items()}
+
+
+# --- changing a record --------------------------------------------------------------------
+
+
+def update_patient(actor: User, patient: Patient, data: dict) -> list[str]:
+    """Save the record; the login account's e-mail, name and language follow it.
+
+    Returns the names of the fields that changed (the audit entry lists them, not their
+    values). Raises EmailTaken when another account uses the new address.
+    """
+    data = _blank_as_none(data)
+    email = normalise_email(data["email"])
+    account = patient.user
+    if email != (account.email if account else patient.email) and email_in_use(email):
+        raise EmailTaken(email)
+    data["email"] = email
+    changed = [name for name, value in data.items() if getattr(patient, name) != value]
+    for name in changed:
+        setattr(patient, name, data[name])
+    if account is not None:
+        account.email = email
+        account.full_name = patient.full_name[:120]
+        if "preferred_language" in changed:
+            account.locale = patient.preferred_language
+    if changed:
+        record(
+            Action.UPDATE,
+            patient_id=patient.id,
+            object_type="patient",
+            object_id=patient.id,
+            summary="changed: " + ", ".join(changed),
+        )
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # another request took the address meanwhile
+        db.session.rollback()
+        raise EmailTaken(email) from error
+    return changed
+
+
+def discharge_patient(actor: User, patient: Patient, *, on: dt.date, note: str | None) -> None:
+    """End treatment on ``on``; the record, the account and the analyses stay."""
+    patient.status = PatientStatus.DISCHARGED
+    patient.discharged_on = on
+    patient.discharge_note = note
+    patient.discharged_at = utcnow()
+    record(
+        Action.UPDATE,
+        patient_id=patient.id,
+        object_type="patient",
+        object_id=patient.id,
+        summary=f"discharged on {on.isoformat()}",
+    )
+    db.session.commit()
+
+
+def reopen_patient(actor: User, patient: Patient) -> None:
+    """Take a discharged patient back into treatment (the discharge stays in the access log)."""
+    if patient.is_active:
+        return
+    previous = patient.discharged_on
+    patient.status = PatientStatus.ACTIVE
+    patient.discharged_on = None
+    patient.discharge_note = None
+    patient.discharged_at = None
+    record(
+        Action.UPDATE,
+        patient_id=patient.id,
+        object_type="patient",
+        object_id=patient.id,
+        summary=f"re-opened (discharged on {previous.isoformat() if previous else '?'})",
+    )
+    db.session.commit()
+
+
+def transfer_candidates(patient: Patient) -> list[User]:
+    """The clinic's active therapists (and admins who treat) other than the current one."""
+    return [t for t in clinic_therapists(patient.clinic_id) if t.id != patient.therapist_id]
+
+
+def transfer_patient(actor: User, patient: Patient, therapist_id: int) -> User:
+    """Move the patient to another therapist of the same clinic (admins only)."""
+    if actor.role != Role.ADMIN:
+        raise PermissionError("only a clinic admin transfers patients")
+    therapist = next((t for t in transfer_candidates(patient) if t.id == therapist_id), None)
+    if therapist is None:
+        raise ValueError("not a therapist of this clinic")
+    previous = patient.therapist_id
+    patient.therapist_id = therapist.id
+    patient.therapist = therapist
+    record(
+        Action.UPDATE,
+        patient_id=patient.id,
+        object_type="patient",
+        object_id=patient.id,
+        summary=f"transferred from therapist {previous} to {therapist.id}",
+    )
+    db.session.commit()
+    return therapist
+
+
+# --- movement analyses: loading -------------------------------------------------------------
+
+CHRONOLOGICAL = (MovementAnalysis.recorded_on, MovementAnalysis.id)
+ANALYSES_PAGE_SIZE = 20
+
+
+def _with_children():
+    return (
+        selectinload(MovementAnalysis.activities),
+        selectinload(MovementAnalysis.extra_tests),
+        joinedload(MovementAnalysis.therapist),
+    )
+
+
+def _analysis_of(patient: Patient, analysis_id: int) -> MovementAnalysis:
+    analysis = db.session.scalar(
+        select(MovementAnalysis)
+        .where(MovementAnalysis.id == analysis_id, MovementAnalysis.patient_id == patient.id)
+        .options(*_with_children())
+    )
+    if analysis is None:
+        abort(404)
+    record_read(patient_id=patient.id, object_type="movement_analysis", object_id=analysis.id)
+    return analysis
+
+
+def analysis_for(
+    actor: User, patient_id: int, analysis_id: int
+) -> tuple[Patient, MovementAnalysis]:
+    """A patient's analysis for staff of their clinic, with its children; else 404."""
+    patient = patient_for(actor, patient_id)
+    return patient, _analysis_of(patient, analysis_id)
+
+
+def own_analysis(actor: User, analysis_id: int) -> tuple[Patient, MovementAnalysis]:
+    """One of the logged-in patient's own analyses; another patient's id is a 404."""
+    patient = own_patient_record(actor)
+    return patient, _analysis_of(patient, analysis_id)
+
+
+def analyses_statement(patient_id: int, *, newest_first: bool = True):
+    order = [c.desc() for c in CHRONOLOGICAL] if newest_first else list(CHRONOLOGICAL)
+    return (
+        select(MovementAnalysis)
+        .where(MovementAnalysis.patient_id == patient_id)
+        .options(joinedload(MovementAnalysis.therapist))
+        .order_by(*order)
+    )
+
+
+@dataclass(frozen=True)
+class AnalysisChoice:
+    id: int
+    recorded_on: dt.date
+    kind: str
+
+
+def analysis_choices(patient_id: int) -> list[AnalysisChoice]:
+    """Every analysis of the patient, oldest first, as (id, date, kind): one light query."""
+    rows = db.session.execute(
+        select(MovementAnalysis.id, MovementAnalysis.recorded_on, MovementAnalysis.kind)
+        .where(MovementAnalysis.patient_id == patient_id)
+        .order_by(*CHRONOLOGICAL)
+    )
+    return [AnalysisChoice(*row) for row in rows]
+
+
+def analyses_by_id(patient: Patient, ids: list[int]) -> dict[int, MovementAnalysis]:
+    """These analyses of this patient with their children (ids of others are left out)."""
+    rows = db.session.scalars(
+        select(MovementAnalysis)
+        .where(MovementAnalysis.patient_id == patient.id, MovementAnalysis.id.in_(ids))
+        .options(*_with_children())
+    )
+    found = {analysis.id: analysis for analysis in rows}
+    for analysis_id in found:
+        record_read(patient_id=patient.id, object_type="movement_analysis", object_id=analysis_id)
+    return found
+
+
+# --- movement analyses: recording -----------------------------------------------------------
+
+_MEAN_PLACES = Decimal("0.01")
+
+
+def _activity_mean(instrument: str | None, scores: list[int]) -> Decimal | None:
+    if instrument is None or not scores:
+        return None
+    mean = (assessment.psk_mean if instrument == "psk" else assessment.psfs_mean)(scores)
+    return Decimal(str(mean)).quantize(_MEAN_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _replace(analysis: MovementAnalysis, rows: list, new_rows: list) -> None:
+    """Swap a child list; the old rows go first, as the new ones reuse their positions."""
+    rows.clear()
+    if analysis.id is not None:
+        db.session.flush()  # still the same transaction: the caller commits once
+    rows.extend(new_rows)
+
+
+def _apply(
+    analysis: MovementAnalysis,
+    values: dict,
+    activities: list[tuple[str, int]],
+    extra_tests: list[dict],
+) -> list[str]:
+    """Write the form's values and children onto ``analysis``; returns what changed."""
+    values = _blank_as_none(values)
+    instrument = values.get("activity_instrument")
+    mean = _activity_mean(instrument, [score for _, score in activities])
+    values["psk"] = mean if instrument == "psk" else None
+    values["psfs"] = mean if instrument == "psfs" else None
+    changed = [name for name, value in values.items() if getattr(analysis, name) != value]
+    for name in changed:
+        setattr(analysis, name, values[name])
+
+    old_activities = [(a.description, a.score) for a in analysis.activities]
+    if old_activities != activities:
+        _replace(analysis, analysis.activities, [
+            AnalysisActivity(position=n, description=text, score=score)
+            for n, (text, score) in enumerate(activities, start=1)
+        ])  # fmt: skip
+        changed.append("activities")
+    fields = ("name", "unit", "value", "reference_low", "reference_high")
+    old_tests = [{f: getattr(t, f) for f in fields} for t in analysis.extra_tests]
+    if old_tests != extra_tests:
+        _replace(analysis, analysis.extra_tests, [
+            AnalysisExtraTest(position=n, **test) for n, test in enumerate(extra_tests, start=1)
+        ])  # fmt: skip
+        changed.append("extra_tests")
+    return changed
+
+
+def new_analysis(
+    patient_id: int,
+    therapist_id: int,
+    values: dict,
+    activities: list[tuple[str, int]],
+    extra_tests: list[dict],
+) -> MovementAnalysis:
+    """Build and flush an analysis with its children and derived means (no commit, no audit:
+    create_analysis does both; the demo data uses this directly)."""
+    analysis = MovementAnalysis(patient_id=patient_id, therapist_id=therapist_id)
+    analysis.activities = []
+    analysis.extra_tests = []
+    _apply(analysis, values, activities, extra_tests)
+    db.session.add(analysis)
+    db.session.flush()
+    return analysis
+
+
+def create_analysis(
+    actor: User,
+    patient: Patient,
+    values: dict,
+    activities: list[tuple[str, int]],
+    extra_tests: list[dict],
+) -> MovementAnalysis:
+    """Record a movement analysis with its activities and extra tests, in one transaction."""
+    analysis = new_analysis(patient.id, actor.id, values, activities, extra_tests)
+    record(
+        Action.CREATE,
+        patient_id=patient.id,
+        object_type="movement_analysis",
+        object_id=analysis.id,
+        summary=f"{analysis.kind} of {analysis.recorded_on.isoformat()}",
+    )
+    db.session.commit()
+    return analysis
+
+
+def update_analysis(
+    actor: User,
+    analysis: MovementAnalysis,
+    values: dict,
+    activities: list[tuple[str, int]],
+    extra_tests: list[dict],
+) -> list[str]:
+    """Save changes to an analysis; the audit entry names the changed fields."""
+    changed = _apply(analysis, values, activities, extra_tests)
+    if changed:
+        db.session.flush()
+        record(
+            Action.UPDATE,
+            patient_id=analysis.patient_id,
+            object_type="movement_analysis",
+            object_id=analysis.id,
+            summary="changed: " + ", ".join(changed),
+        )
+    db.session.commit()
+    return changed
+
+
+# --- for other areas: exit criteria, progression and reports --------------------------------
+# These take a patient id the caller has already authorised (through patient_for or
+# own_patient_record); they read, never write, and run a fixed number of queries.
+
+_FIELDS = measures.stored_fields()
+
+
+def _ratios(values: dict) -> dict[str, float]:
+    """The McGill ratios of measures.RATIOS that these values allow (McGill 1999)."""
+    ratios: dict[str, float] = {}
+    flexor_extensor = assessment.flexor_extensor_ratio(
+        values.get("mcgill_flexor"), values.get("biering_sorensen")
+    ).value
+    if flexor_extensor is not None:
+        ratios["flexor_extensor_ratio"] = flexor_extensor
+    balance = assessment.side_bridge_balance(
+        values.get("side_bridge_right"), values.get("side_bridge_left")
+    ).value
+    if balance is not None:
+        ratios["side_bridge_balance"] = balance
+    per_side = assessment.side_bridge_extensor_ratio(
+        values.get("side_bridge_left"),
+        values.get("side_bridge_right"),
+        values.get("biering_sorensen"),
+    )
+    sides = [check.value for check in (per_side.left, per_side.right) if check.value is not None]
+    if sides:
+        # McGill's criterion holds for either side, so the larger side is the one to judge.
+        ratios["side_bridge_extensor_ratio"] = max(sides)
+    return ratios
+
+
+def _measure_rows(patient_id: int, *, newest_first: bool) -> list[dict[str, float]]:
+    """Each analysis's catalogue values as floats (None left out), in time order."""
+    columns = [getattr(MovementAnalysis, name) for name in _FIELDS]
+    order = [c.desc() for c in CHRONOLOGICAL] if newest_first else list(CHRONOLOGICAL)
+    rows = db.session.execute(
+        select(*columns).where(MovementAnalysis.patient_id == patient_id).order_by(*order)
+    )
+    return [
+        {name: float(value) for name, value in zip(_FIELDS, row, strict=True) if value is not None}
+        for row in rows
+    ]
+
+
 def latest_measure_values(patient_id: int) -> dict[str, float]:
-    """The latest value of each movement-analysis measure (placeholder: none yet)."""
-    return {}
+    """Each catalogue field's value from the most recent analysis that has it.
+
+    Keys are ``measures.stored_fields()`` names (``side_bridge_left``, ``psk``, …) that have
+    a value, plus the ratio keys of ``measures.RATIOS``, each computed within the most
+    recent analysis that has all its inputs (a ratio never mixes two sessions). One query.
+    """
+    latest: dict[str, float] = {}
+    ratios: dict[str, float] = {}
+    for row in _measure_rows(patient_id, newest_first=True):
+        for name, value in row.items():
+            latest.setdefault(name, value)
+        for name, value in _ratios(row).items():
+            ratios.setdefault(name, value)
+    return {**latest, **ratios}
 
 
 def outcome_scores(patient_id: int, measure: str) -> tuple[float | None, float | None]:
-    """A PROM's first and latest score (placeholder: none yet)."""
-    return (None, None)
+    """(first, latest) value of a catalogue field or ratio key across the patient's analyses.
+
+    "First" is the earliest analysis that has the value, "latest" the most recent one; with
+    a single such analysis both are its value; with none, (None, None). One query.
+    """
+    if measure not in _FIELDS and measure not in measures.RATIOS:
+        raise ValueError(f"unknown measure {measure!r}")
+    values = [
+        row.get(measure) if measure in _FIELDS else _ratios(row).get(measure)
+        for row in _measure_rows(patient_id, newest_first=False)
+    ]
+    present = [value for value in values if value is not None]
+    if not present:
+        return None, None
+    return present[0], present[-1]
+
+
+def has_open_red_flags(patient_id: int) -> bool:
+    """Whether the patient's most recent analysis has a red flag ticked (one query).
+
+    Time-contingent progression stops on it until a later analysis clears the flags.
+    """
+    columns = [getattr(MovementAnalysis, f"red_flag_{code}") for code in RED_FLAGS]
+    row = db.session.execute(
+        select(*columns)
+        .where(MovementAnalysis.patient_id == patient_id)
+        .order_by(*[c.desc() for c in CHRONOLOGICAL])
+        .limit(1)
+    ).first()
+    return row is not None and any(row)
+
+
+def analyses_for_report(
+    patient_id: int,
+) -> tuple[MovementAnalysis | None, MovementAnalysis | None]:
+    """(first, latest) analysis with activities, extra tests and therapist loaded.
+
+    The same object twice when there is one analysis; (None, None) when there is none.
+    Three queries whatever the number of analyses or extra tests.
+    """
+    mine = select(MovementAnalysis.id).where(MovementAnalysis.patient_id == patient_id)
+    first = mine.order_by(*CHRONOLOGICAL).limit(1).scalar_subquery()
+    latest = mine.order_by(*[c.desc() for c in CHRONOLOGICAL]).limit(1).scalar_subquery()
+    rows = db.session.scalars(
+        select(MovementAnalysis)
+        .where(MovementAnalysis.id.in_([first, latest]))
+        .order_by(*CHRONOLOGICAL)
+        .options(*_with_children())
+    ).all()
+    if not rows:
+        return None, None
+    return rows[0], rows[-1]
+
+
+PANEL_SIZE = 5
+
+
+def analyses_panel(actor: User, patient: Patient) -> dict:
+    """The patient page's analyses section: the latest few, how many, open red flags."""
+    recent = db.session.scalars(analyses_statement(patient.id).limit(PANEL_SIZE)).all()
+    total = db.session.scalar(
+        select(func.count(MovementAnalysis.id)).where(MovementAnalysis.patient_id == patient.id)
+    )
+    return {
+        "recent": recent,
+        "total": total,
+        "red_flags": recent[0].red_flags if recent else [],
+        "kinds": ANALYSIS_KINDS,
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,9 +14,10 @@ from rehab.auth.models import Role, TokenPurpose
 from rehab.auth.services import EmailTaken
 from rehab.auth.views import show_link_once
 from rehab.core.forms import choices
+from rehab.core.pages import page_arg
 from rehab.extensions import db
 from rehab.patients import bp, services
-from rehab.patients.forms import CaseloadFilterForm, PatientForm
+from rehab.patients.forms import CaseloadFilterForm, DischargeForm, PatientForm, TransferForm
 from rehab.patients.panels import panels_for
 
 RECORD_FIELDS = (
@@ -42,9 +45,9 @@ def caseload():
     form = CaseloadFilterForm(request.args)
     if not form.validate():
         form = CaseloadFilterForm(formdata=None)
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     query = services.CaseloadQuery(
-        q=form.q.data, status=form.status.data, scope=form.scope.data, page=max(page, 1)
+        q=form.q.data, status=form.status.data, scope=form.scope.data, page=page
     )
     pagination = db.paginate(
         services.caseload_statement(current_user, query),
@@ -101,6 +104,98 @@ def detail(patient_id: int):
         patient=patient,
         action_form=ConfirmForm(),
         panels=panels_for(current_user, patient),
+    )
+
+
+@bp.route("/<int:patient_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(patient_id: int):
+    patient = services.patient_for(current_user, patient_id)
+    form = PatientForm(obj=patient)
+    # The treating therapist changes only through a transfer, which only an admin may do.
+    del form.therapist_id
+    if request.method == "GET" and patient.user is not None:
+        form.email.data = patient.user.email
+    if form.validate_on_submit():
+        data = {name: getattr(form, name).data for name in RECORD_FIELDS if name in form}
+        try:
+            services.update_patient(current_user, patient, data)
+        except EmailTaken:
+            form.email.errors.append(_("Another account already uses this e-mail address."))
+        else:
+            flash(_("The record of %(name)s has been saved.", name=patient.full_name), "success")
+            return redirect(url_for("patients.detail", patient_id=patient.id))
+    return render_template("patients/form.html", form=form, patient=patient)
+
+
+@bp.route("/<int:patient_id>/discharge", methods=["GET", "POST"])
+@staff_required
+def discharge(patient_id: int):
+    patient = services.patient_for(current_user, patient_id)
+    if not patient.is_active:
+        flash(_("%(name)s has already been discharged.", name=patient.full_name), "info")
+        return redirect(url_for("patients.detail", patient_id=patient.id))
+    form = DischargeForm()
+    if request.method == "GET":
+        form.discharged_on.data = dt.date.today()
+    if form.validate_on_submit():
+        services.discharge_patient(
+            current_user, patient, on=form.discharged_on.data, note=form.note.data
+        )
+        flash(
+            _(
+                "%(name)s has been discharged. Record the discharge analysis with the global "
+                "perceived effect (GPE), or cancel if it is not needed.",
+                name=patient.full_name,
+            ),
+            "success",
+        )
+        return redirect(
+            url_for(
+                "patients.new_analysis",
+                patient_id=patient.id,
+                kind="discharge",
+                on=form.discharged_on.data.isoformat(),
+            )
+        )
+    return render_template("patients/discharge.html", form=form, patient=patient)
+
+
+@bp.route("/<int:patient_id>/reopen", methods=["POST"])
+@staff_required
+def reopen(patient_id: int):
+    patient = services.patient_for(current_user, patient_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not patient.is_active:
+        services.reopen_patient(current_user, patient)
+        flash(_("%(name)s is in treatment again.", name=patient.full_name), "success")
+    return redirect(url_for("patients.detail", patient_id=patient.id))
+
+
+@bp.route("/<int:patient_id>/transfer", methods=["GET", "POST"])
+@staff_required
+def transfer(patient_id: int):
+    # The patient first: another clinic's staff get 404 here like on every URL of the record.
+    patient = services.patient_for(current_user, patient_id)
+    if current_user.role != Role.ADMIN:
+        abort(403)
+    form = TransferForm()
+    candidates = services.transfer_candidates(patient)
+    form.therapist_id.choices = choices((t.id, t.full_name) for t in candidates)
+    if form.validate_on_submit():
+        therapist = services.transfer_patient(current_user, patient, form.therapist_id.data)
+        flash(
+            _(
+                "%(name)s has been transferred to %(therapist)s.",
+                name=patient.full_name,
+                therapist=therapist.full_name,
+            ),
+            "success",
+        )
+        return redirect(url_for("patients.detail", patient_id=patient.id))
+    return render_template(
+        "patients/transfer.html", form=form, patient=patient, candidates=candidates
     )
 
 

@@ -36,9 +36,8 @@ from rehab.training.models import CheckIn, ExerciseLog, TrainingSession
 # Mornings older than this do not count towards a baseline: it should describe the patient now.
 BASELINE_LOOKBACK_DAYS = 35
 # The parts of each ratio (numerator, denominator) in the measure catalogue's field names.
+# The side bridge/extensor ratio per side (the analysis keeps only the larger side).
 RATIO_PARTS = {
-    "flexor_extensor_ratio": {None: ("mcgill_flexor", "biering_sorensen")},
-    "side_bridge_balance": {None: ("side_bridge_right", "side_bridge_left")},
     "side_bridge_extensor_ratio": {
         "left": ("side_bridge_left", "biering_sorensen"),
         "right": ("side_bridge_right", "biering_sorensen"),
@@ -237,10 +236,7 @@ def _ratio(criterion: ExitCriterion, rule, values: dict[str, float]) -> Criterio
             else Status.MET
         )
         return CriterionResult(status, tuple(result.actual for result in results))
-    numerator, denominator = parts.get(None, (None, None))
-    if numerator and values.get(numerator) is not None and values.get(denominator) is not None:
-        return evaluate_ratio(rule, values[numerator], values[denominator])
-    # The analysis may only have kept the ratio itself.
+    # The analysis computes these ratios within one session (never mixing two analyses).
     return evaluate_ratio(rule, values.get(criterion.measure or ""), 1.0)
 
 

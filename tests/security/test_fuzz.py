@@ -155,12 +155,7 @@ def _check(response, method: str, url: str, data: dict) -> None:
 
 # 500s found in other areas' routes, to be fixed there (each names the fix). The test still
 # runs them: when one is fixed it shows as XPASS and its line here can go.
-KNOWN_ELSEWHERE = {
-    ("patients.caseload", "GET"): (
-        "patients: ?page=99…9 overflows the SQL OFFSET (SQLite OverflowError, PostgreSQL "
-        "bigint out of range); read it with rehab.core.pages.page_arg()"
-    ),
-}
+KNOWN_ELSEWHERE: dict[tuple[str, str], str] = {}
 FUZZED = [
     pytest.param(*key, marks=pytest.mark.xfail(reason=KNOWN_ELSEWHERE[key], strict=False))
     if key in KNOWN_ELSEWHERE
