@@ -72,15 +72,15 @@ def test_modified_schober_normal_from_five_cm(phase, monkeypatch, value, expecte
     assert (status, actual) == (expected, value)
 
 
+# The analysis computes a ratio within one session (rehab.patients.services), so the
+# criterion reads the ratio key; the values below are what it would compute.
 @pytest.mark.parametrize(
     ("right", "left", "expected"),
     [(60, 62, MET), (50, 60, UNMET), (None, 60, UNKNOWN)],  # 0.968 in, 0.833 out, missing
 )
 def test_side_bridge_balance_right_over_left_within_5_percent(phase, monkeypatch, right, left,
                                                               expected):  # fmt: skip
-    measures = {"side_bridge_left": left}
-    if right is not None:
-        measures["side_bridge_right"] = right
+    measures = {"side_bridge_balance": right / left} if right else {}
     status, actual = judge(phase, monkeypatch, measures, kind="ratio",
                            measure="side_bridge_balance", comparison="between", target=0.95,
                            target_high=1.05)  # fmt: skip
@@ -93,9 +93,7 @@ def test_side_bridge_balance_right_over_left_within_5_percent(phase, monkeypatch
     ("flexor", "extensor", "expected"), [(90, 120, MET), (130, 120, UNMET), (90, None, UNKNOWN)]
 )
 def test_flexor_extensor_ratio_below_one(phase, monkeypatch, flexor, extensor, expected):
-    measures = {"mcgill_flexor": flexor}
-    if extensor:
-        measures["biering_sorensen"] = extensor
+    measures = {"flexor_extensor_ratio": flexor / extensor} if extensor else {}
     status, _ = judge(phase, monkeypatch, measures, kind="ratio",
                       measure="flexor_extensor_ratio", comparison="<", target=1.0)  # fmt: skip
     assert status == expected
@@ -236,3 +234,35 @@ def test_the_programme_page_shows_status_and_value(world, client_for, monkeypatc
     assert "links 62 s · rechts 61 s" in text
     assert "voldaan" in text and "nog niet" in text and "instelbare standaard" in text
     assert "4 cm" in text
+
+
+def test_criteria_read_the_patients_latest_analyses(world):
+    """End to end with recorded analyses: a measure, a ratio and the PSK change."""
+    from tests.patients.factories import make_analysis
+
+    programme = make_programme(world.patient)
+    phase = programme.phases[0]
+    phase.started_on = programme.started_on
+    make_analysis(world.patient, recorded_on=TODAY - dt.timedelta(days=40), psk=Decimal(7),
+                  side_bridge_left=Decimal(40), side_bridge_right=Decimal(30))  # fmt: skip
+    make_analysis(world.patient, kind="reassessment", recorded_on=TODAY - dt.timedelta(days=2),
+                  psk=Decimal(4), side_bridge_left=Decimal(62),
+                  side_bridge_right=Decimal(60))  # fmt: skip
+    db.session.add_all(
+        [
+            ExitCriterion(phase_id=phase.id, position=1, kind="measure", measure="side_bridge",
+                          side="each", comparison=">=", target=Decimal(60), label="a"),
+            ExitCriterion(phase_id=phase.id, position=2, kind="ratio",
+                          measure="side_bridge_balance", comparison="between",
+                          target=Decimal("0.95"), target_high=Decimal("1.05"), label="b"),
+            ExitCriterion(phase_id=phase.id, position=3, kind="outcome_change", measure="psk",
+                          comparison=">=", target=Decimal(2), label="c"),
+        ]
+    )  # fmt: skip
+    db.session.flush()
+    db.session.expire(phase, ["criteria"])
+    statuses = phase_status(programme, phase, today=TODAY)
+    assert [s.status.value for s in statuses] == [MET, MET, MET]
+    assert statuses[0].actual == (62, 60)
+    assert statuses[1].actual == pytest.approx(60 / 62)
+    assert statuses[2].actual == 3  # PSK 7 → 4: three points better
