@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from rehab.auth.access import patient_required, staff_required
+from rehab.core.pages import page_arg
 from rehab.extensions import db
 from rehab.patients import bp, evaluation, services
 from rehab.patients import vocabulary as vocab
@@ -23,10 +24,6 @@ def measure_value(value, pattern: str = "0.##") -> str:
     if value is None:
         return "–"
     return format_decimal(value, format=pattern)
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def _fit_to_clinic(form: AnalysisForm) -> None:
@@ -64,7 +61,7 @@ def analyses(patient_id: int):
     patient = services.patient_for(current_user, patient_id)
     pagination = db.paginate(
         services.analyses_statement(patient.id),
-        page=_page(),
+        page=page_arg(),
         per_page=services.ANALYSES_PAGE_SIZE,
         error_out=False,
     )
@@ -187,7 +184,7 @@ def my_analyses():
     patient = services.own_patient_record(current_user)
     pagination = db.paginate(
         services.analyses_statement(patient.id),
-        page=_page(),
+        page=page_arg(),
         per_page=services.ANALYSES_PAGE_SIZE,
         error_out=False,
     )

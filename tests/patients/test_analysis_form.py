@@ -327,4 +327,4 @@ def test_any_text_in_a_text_field_is_stored_cleanly_or_refused(
 
 def test_a_nul_character_in_the_caseload_search_is_harmless(client_for, world):
     response = client_for("therapist").get("/patients/", query_string={"q": "San\x00ne"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused before any view: nothing to store or show

@@ -212,8 +212,9 @@ def _patient_urls(app, world, analysis) -> list[tuple[str, str]]:
             if "patient_id" not in rule.arguments:
                 continue
             values = {"patient_id": world.patient.id}
-            if "analysis_id" in rule.arguments:
-                values["analysis_id"] = analysis.id
+            for argument in rule.arguments - {"patient_id"}:
+                # Another clinic must get 404 whatever the other id is.
+                values[argument] = analysis.id if argument == "analysis_id" else 1
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 urls.append((method, url_for(rule.endpoint, **values)))
     return urls
