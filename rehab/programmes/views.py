@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from rehab.auth.access import patient_required, staff_required
 from rehab.core.forms import choices
+from rehab.core.pages import page_arg
 from rehab.core.vocabulary import EXERCISE_CATEGORIES, PROGRESSION_MODES, RULE_KINDS
 from rehab.extensions import db
 from rehab.patients.services import own_patient_record, patient_for
@@ -470,7 +471,7 @@ def pick_exercise(programme_id: int, phase_id: int):
     )
     pagination = db.paginate(
         statement,
-        page=max(request.args.get("page", 1, type=int), 1),
+        page=page_arg(),
         per_page=library.PICKER_PAGE_SIZE,
         error_out=False,
     )
@@ -686,7 +687,7 @@ def delete(programme_id: int):
 def templates():
     pagination = db.paginate(
         services.clinic_templates_statement(current_user.clinic_id),
-        page=max(request.args.get("page", 1, type=int), 1),
+        page=page_arg(),
         per_page=TEMPLATES_PAGE_SIZE,
         error_out=False,
     )

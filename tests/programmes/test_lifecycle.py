@@ -161,7 +161,7 @@ def test_the_patient_sees_the_current_phase_and_past_phases_collapsed(world, cli
     assert page.status_code == 200
     assert "Fase 2 van 3: Fase 2" in page.text
     assert "Sterker worden met rustige oefeningen." in page.text
-    assert "Wat komt hierna" in page.text and "Fase 3: Fase 3" in page.text
+    assert "Hoe verder" in page.text and "Fase 3: Fase 3" in page.text
     assert "<details" in page.text and "Eerdere fasen" in page.text
     assert "3 × 5 keer 10 s vasthouden" in page.text
     # Another patient of the clinic sees nothing of it.
