@@ -20,7 +20,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from rehab.core.forms import choices, strip_filter
@@ -67,6 +74,16 @@ WEEKDAYS = [
 ]
 
 
+class NumberField(DecimalField):
+    """A decimal number as people type it: "NaN", "Infinity" or 1e309 are not numbers."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -92,7 +109,7 @@ class NewProgrammeForm(FlaskForm):
 
 class DetailsForm(VersionForm):
     title = StringField(
-        _l("Title"), filters=[strip_filter], validators=[InputRequired(), Length(max=160)]
+        _l("Title"), filters=[strip_filter], validators=[DataRequired(), Length(max=160)]
     )
     description = TextAreaField(
         _l("Description"), filters=[strip_filter], validators=[Optional(), Length(max=5000)]
@@ -102,7 +119,7 @@ class DetailsForm(VersionForm):
 
 class TemplateForm(FlaskForm):
     title = StringField(
-        _l("Template name"), filters=[strip_filter], validators=[InputRequired(), Length(max=160)]
+        _l("Template name"), filters=[strip_filter], validators=[DataRequired(), Length(max=160)]
     )
     description = TextAreaField(
         _l("Description"),
@@ -119,7 +136,7 @@ class RenameTemplateForm(VersionForm, TemplateForm):
 
 class PhaseForm(VersionForm):
     name = StringField(
-        _l("Name"), filters=[strip_filter], validators=[InputRequired(), Length(max=120)]
+        _l("Name"), filters=[strip_filter], validators=[DataRequired(), Length(max=120)]
     )
     goal = TextAreaField(
         _l("Goal"),
@@ -230,12 +247,12 @@ class CriterionForm(VersionForm):
     comparison = SelectField(
         _l("Comparison"), choices=choices(COMPARISON_LABELS.items()), default=">="
     )
-    target = DecimalField(
+    target = NumberField(
         _l("Target"),
         description=_l("Adherence in % (e.g. 80); a ratio as a number (e.g. 0.95)."),
         validators=[Optional()],
     )
-    target_high = DecimalField(_l("High target (for “between”)"), validators=[Optional()])
+    target_high = NumberField(_l("High target (for “between”)"), validators=[Optional()])
     window_weeks = IntegerField(
         _l("Window in weeks"),
         description=_l("For pain, adherence and holds; 2 when left empty."),
@@ -334,7 +351,7 @@ class PrescriptionForm(VersionForm):
     hold_seconds = IntegerField(
         _l("Hold (seconds)"), validators=[Optional(), NumberRange(min=1, max=600)]
     )
-    duration_minutes = DecimalField(
+    duration_minutes = NumberField(
         _l("Duration (minutes)"),
         description=_l("E.g. 10, or 0.5 for 30 seconds."),
         validators=[Optional(), NumberRange(min=Decimal("0.1"), max=240)],
@@ -343,7 +360,7 @@ class PrescriptionForm(VersionForm):
         _l("Distance (metres)"), validators=[Optional(), NumberRange(min=1, max=100000)]
     )
     load_kind = SelectField(_l("Load"), choices=choices(LOAD_KINDS.items()), default="bodyweight")
-    load_kg = DecimalField(
+    load_kg = NumberField(
         _l("Load in kg"),
         validators=[
             Optional(),
@@ -359,7 +376,7 @@ class PrescriptionForm(VersionForm):
         validators=[Optional(), Length(max=30)],
     )
     effort_kind = SelectField(_l("Effort scale"), choices=choices(EFFORT_KINDS.items()))
-    target_effort = DecimalField(
+    target_effort = NumberField(
         _l("Target effort"),
         description=_l("0–10; RPE 7 ≈ 3 reps in reserve (Helms 2016)."),
         validators=[Optional(), NumberRange(min=0, max=10)],
@@ -392,12 +409,12 @@ class PrescriptionForm(VersionForm):
     rule_kind = SelectField(
         _l("Progression rule"), choices=choices(RULE_KINDS.items()), default="therapist_decides"
     )
-    load_increment_kg = DecimalField(
+    load_increment_kg = NumberField(
         _l("Load step (kg)"),
         description=_l("The smallest step of the equipment, e.g. 2 for dumbbells."),
         validators=[Optional(), NumberRange(min=Decimal("0.01"), max=50)],
     )
-    load_increment_pct = DecimalField(
+    load_increment_pct = NumberField(
         _l("Or add this % (optional)"),
         description=_l("Rounded to the load step, at least one step."),
         validators=[Optional(), NumberRange(min=Decimal("0.01"), max=50)],
@@ -410,7 +427,7 @@ class PrescriptionForm(VersionForm):
         description=_l("Then the next step on the ladder."),
         validators=[Optional(), NumberRange(min=1, max=600)],
     )
-    percent_per_week = DecimalField(
+    percent_per_week = NumberField(
         _l("Load added per week (%)"),
         validators=[Optional(), NumberRange(min=Decimal("0.01"), max=50)],
     )
@@ -537,7 +554,7 @@ class PhaseChangeForm(VersionForm):
         _l("Note"),
         description=_l("Why the phase changes, e.g. “criteria met, pain green”."),
         filters=[strip_filter],
-        validators=[InputRequired(message=_l("Add a short note.")), Length(max=500)],
+        validators=[DataRequired(message=_l("Add a short note.")), Length(max=500)],
     )
 
 
