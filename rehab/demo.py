@@ -55,8 +55,9 @@ def _area_seeders() -> list[Callable[[DemoClinic], None]]:
     """Each area's demo data, in the order they build on each other."""
     from rehab.exercises import demo as exercises_demo
     from rehab.patients import demo as patients_demo
+    from rehab.programmes import demo as programmes_demo
 
-    return [exercises_demo.seed, patients_demo.seed]
+    return [exercises_demo.seed, patients_demo.seed, programmes_demo.seed]
 
 
 def seed() -> list[tuple[str, str, str]]:

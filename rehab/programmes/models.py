@@ -13,6 +13,7 @@ from typing import ClassVar
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from rehab.auth.models import User
 from rehab.core.db import utcnow
 from rehab.core.vocabulary import (
     DOSAGE_TYPES,
@@ -23,7 +24,9 @@ from rehab.core.vocabulary import (
     SIDES,
     sql_in,
 )
+from rehab.exercises.models import Exercise
 from rehab.extensions import db
+from rehab.patients.models import Patient
 
 PROGRAMME_STATUSES = ("draft", "active", "completed")
 SCHEDULE_KINDS = ("per_week", "weekdays", "rotation")
@@ -94,9 +97,12 @@ class Programme(db.Model):
         cascade="all, delete-orphan",
         foreign_keys="Phase.programme_id",
     )
+    # Set current_phase_id itself: a read-only relationship keeps the unit of work free of
+    # the programme ⇄ phase cycle (and of an extra UPDATE that would bump the version twice).
     current_phase: Mapped[Phase | None] = relationship(
-        foreign_keys=[current_phase_id], post_update=True
+        foreign_keys=[current_phase_id], viewonly=True, lazy="raise"
     )
+    patient: Mapped[Patient | None] = relationship(lazy="raise")
 
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
@@ -277,8 +283,11 @@ class Prescription(db.Model):
 
     current_version: Mapped[int] = mapped_column(default=1)
     dose_since: Mapped[dt.date | None]  # the day the current dose took effect
+    # Removed from the programme but kept, because logged sessions refer to it.
+    archived_at: Mapped[dt.datetime | None]
 
     phase: Mapped[Phase] = relationship(back_populates="prescriptions")
+    exercise: Mapped[Exercise] = relationship(lazy="raise")
     versions: Mapped[list[PrescriptionVersion]] = relationship(
         back_populates="prescription",
         order_by="PrescriptionVersion.version",
@@ -303,6 +312,7 @@ class PrescriptionVersion(db.Model):
     suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id"))
 
     prescription: Mapped[Prescription] = relationship(back_populates="versions")
+    changed_by: Mapped[User | None] = relationship(lazy="raise")
 
 
 class PhaseChange(db.Model):
@@ -319,6 +329,8 @@ class PhaseChange(db.Model):
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)
+
+    changed_by: Mapped[User] = relationship(lazy="raise")
 
 
 class Suggestion(db.Model):
