@@ -55,7 +55,16 @@ def caseload():
         per_page=services.PAGE_SIZE,
         error_out=False,
     )
-    return render_template("patients/caseload.html", form=form, pagination=pagination, query=query)
+    from rehab.programmes.services import programme_summaries
+
+    ids = [patient.id for patient in pagination.items]
+    return render_template(
+        "patients/caseload.html",
+        form=form,
+        pagination=pagination,
+        query=query,
+        programmes=programme_summaries(ids),
+    )
 
 
 def _therapist_choices(form: PatientForm) -> None:

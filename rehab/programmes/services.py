@@ -185,6 +185,45 @@ def active_programme(patient_id: int) -> Programme | None:
     )
 
 
+@dataclass(frozen=True)
+class ProgrammeSummary:
+    """What the caseload shows of a patient's programme."""
+
+    programme_id: int
+    status: str
+    phase_name: str | None
+    phase_position: int | None
+    phase_count: int
+
+
+def programme_summaries(patient_ids: Sequence[int]) -> dict[int, ProgrammeSummary]:
+    """Per patient, the active programme (else the newest draft) with its current phase:
+    one query for a whole caseload page."""
+    if not patient_ids:
+        return {}
+    phase_count = (
+        select(func.count(Phase.id))
+        .where(Phase.programme_id == Programme.id)
+        .correlate(Programme)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Programme.patient_id, Programme.id, Programme.status, Phase.name, Phase.position,
+            phase_count,
+        )
+        .outerjoin(Phase, Phase.id == Programme.current_phase_id)
+        .where(Programme.patient_id.in_(patient_ids), Programme.status.in_(["active", "draft"]))
+        .order_by(Programme.patient_id, Programme.created_at)
+    ).all()  # fmt: skip
+    summaries: dict[int, ProgrammeSummary] = {}
+    for patient_id, programme_id, status, name, position, count in rows:
+        known = summaries.get(patient_id)
+        if known is None or known.status != "active":  # active wins, else the newest draft
+            summaries[patient_id] = ProgrammeSummary(programme_id, status, name, position, count)
+    return summaries
+
+
 def programmes_of(patient_id: int) -> list[Programme]:
     """All the patient's programmes, newest first (earlier ones stay readable)."""
     return list(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rehab.extensions import db
-from tests.factories import make_patient
+from tests.factories import make_patient, make_programme
 
 
 def add_patients(world, n):
@@ -62,3 +62,12 @@ def test_caseload_is_paginated(client_for, world):
     assert "Extra0" in first and "Extra29" not in first
     second = client.get("/patients/", query_string={"page": 2})
     assert second.status_code == 200 and "Extra29" in second.text
+
+
+def test_caseload_shows_each_patients_programme_and_phase(client_for, world):
+    active = make_programme(world.patient, phases=3)
+    make_programme(world.other_patient, status="draft")
+    db.session.commit()
+    html = client_for("therapist").get("/patients/").text
+    assert f'href="/programmes/{active.id}">Fase 1 van 3</a>' in html
+    assert "Concept" in html  # the other patient's draft
