@@ -123,3 +123,9 @@ def new_activation_link(actor: User, patient: Patient) -> str:
     )
     db.session.commit()
     return token
+
+
+# --- placeholder until wip/patients lands ---
+def has_open_red_flags(patient_id: int) -> bool:
+    """Whether the patient has a suspected red flag not yet cleared (wip/patients provides it)."""
+    return False

@@ -1,0 +1,145 @@
+"""Factories for the training area: a programme with a few exercises, logged rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from rehab.extensions import db
+from rehab.programmes.dosing import as_dose
+from rehab.training.models import CheckIn, ExerciseLog, TrainingSession
+from tests.factories import make_exercise, make_prescription, make_programme
+
+
+def today() -> dt.date:
+    """Today in the test clinics' zone (Europe/Amsterdam), as the pages see it."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+
+def make_plan(patient, *, schedule_kind="per_week", started_on=None, **phase_fields):
+    """An active programme whose current phase has three exercises:
+
+    - squat: 3 × 8–12 reps with 20 kg, double progression (+2 kg), RPE target 7;
+    - side plank: 3 × 3 holds of 20 s, hold progression (+5 s a week up to 40 s), on a
+      ladder (side plank on knees ← side plank → side plank with leg lift);
+    - walk: 1 × 20 min, therapist decides.
+    Returns a dict with the programme, the phase, the prescriptions and exercises.
+    """
+    started_on = started_on or today() - dt.timedelta(days=60)
+    programme = make_programme(patient, started_on=started_on)
+    phase = programme.phases[0]
+    phase.schedule_kind = schedule_kind
+    for name, value in phase_fields.items():
+        setattr(phase, name, value)
+    squat = make_exercise(name="Goblet squat", dosage_type="reps", category="strength")
+    easier_plank = make_exercise(name="Side plank on the knees", dosage_type="hold")
+    harder_plank = make_exercise(name="Side plank with leg lift", dosage_type="hold")
+    plank = make_exercise(
+        name="Side plank",
+        dosage_type="hold",
+        hold_seconds=20,
+        progression_id=harder_plank.id,
+        regression_id=easier_plank.id,
+    )
+    walk = make_exercise(name="Brisk walk", dosage_type="time", category="endurance")
+    since = started_on
+    squat_rx = make_prescription(
+        phase, squat, load_kind="kg", load_kg=Decimal("20"), rule_kind="double_progression",
+        load_increment_kg=Decimal("2"), dose_since=since,
+    )  # fmt: skip
+    plank_rx = make_prescription(
+        phase, plank, dosage_type="hold", reps_min=3, reps_max=3, hold_seconds=20,
+        rule_kind="hold_progression", seconds_per_week=5, max_hold_seconds=40, dose_since=since,
+        session_label="B",
+    )  # fmt: skip
+    walk_rx = make_prescription(
+        phase, walk, sets=1, dosage_type="time", reps_min=None, reps_max=None,
+        duration_seconds=1200, target_effort=None, dose_since=since,
+    )  # fmt: skip
+    squat_rx.session_label = "A"
+    db.session.flush()
+    return {
+        "programme": programme,
+        "phase": phase,
+        "squat": squat_rx,
+        "plank": plank_rx,
+        "walk": walk_rx,
+        "exercises": {"squat": squat, "plank": plank, "easier_plank": easier_plank,
+                      "harder_plank": harder_plank, "walk": walk},
+    }  # fmt: skip
+
+
+def log_session(patient, day, *, rpe=5, minutes=30, pain_after=None, exercises=(), note=None):
+    """Store a session directly; ``exercises`` are (prescription, {log fields}) pairs."""
+    session = TrainingSession(
+        patient_id=patient.id,
+        session_date=day,
+        duration_minutes=minutes,
+        session_rpe=rpe,
+        pain_after=pain_after,
+        note=note,
+        submission_key=secrets.token_urlsafe(24),
+    )
+    for prescription, values in exercises:
+        version = prescription.versions[-1]
+        session.exercises.append(
+            ExerciseLog(
+                prescription_id=prescription.id,
+                prescription_version_id=version.id,
+                exercise_id=prescription.exercise_id,
+                **values,
+            )
+        )
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def top_of_range(prescription, *, pain=2, effort=6) -> dict:
+    """Log values that reach the top of the prescription's dose."""
+    dose = as_dose(prescription)
+    values = {"sets_done": dose.sets, "pain_during": pain, "effort": Decimal(effort)}
+    if dose.reps_max is not None:
+        values["reps_done"] = dose.reps_max
+    if dose.hold_seconds is not None:
+        values["hold_seconds_done"] = dose.hold_seconds
+    if dose.duration_seconds is not None:
+        values["duration_seconds_done"] = dose.duration_seconds
+    if dose.load_kg is not None:
+        values["load_kg"] = dose.load_kg
+    return values
+
+
+def check_in(patient, day, pain=2, *, stiffness=5, sleep="good", worse=False):
+    row = CheckIn(
+        patient_id=patient.id,
+        check_date=day,
+        morning_pain=pain,
+        stiffness_minutes=stiffness,
+        sleep_quality=sleep,
+        worse_than_yesterday=worse,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def session_form(plan, prescriptions, *, day=None, key=None, **session) -> dict:
+    """POST data for the today page: ``prescriptions`` maps a plan key to entry fields."""
+    data = {
+        "submission_key": key or secrets.token_urlsafe(24),
+        "session_date": (day or today()).isoformat(),
+        "duration_minutes": session.pop("duration_minutes", 30),
+        "session_rpe": session.pop("session_rpe", 5),
+        "pain_after": session.pop("pain_after", ""),
+        "note": session.pop("note", ""),
+    }
+    for index, (name, fields) in enumerate(prescriptions.items()):
+        prescription = plan[name] if isinstance(name, str) else name
+        data[f"exercises-{index}-prescription_id"] = str(prescription.id)
+        for field, value in fields.items():
+            data[f"exercises-{index}-{field}"] = value
+    return data
