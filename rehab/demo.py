@@ -53,7 +53,9 @@ class DemoClinic:
 
 def _area_seeders() -> list[Callable[[DemoClinic], None]]:
     """Each area's demo data, in the order they build on each other."""
-    return []
+    from rehab.training.demo import seed as seed_training  # after the programmes seeder
+
+    return [seed_training]
 
 
 def seed() -> list[tuple[str, str, str]]:

@@ -67,8 +67,19 @@ SEVERITY = {
     "sleep_worse": "review",
     "pain_rising": "review",
 }
-# Most urgent first: a red response or a spike, then warning signs to review, then cautions.
-SEVERITY_RANK = {"alert": 0, "review": 1, "caution": 2}
+# Most urgent first: a red pain response, then load spikes, then warning signs to review,
+# then cautions (dashboard order; the severity is what the badge says).
+URGENCY = {
+    "pain_red": 0,
+    "two_week_alert": 1,
+    "session_spike": 1,
+    "morning_stiffness": 2,
+    "pain_rising": 2,
+    "sleep_worse": 2,
+    "week_on_week_caution": 3,
+    "acwr_high": 3,
+    "no_logs": 3,
+}
 RECENT_DAYS = 7  # sessions and check-ins this recent are judged; older ones were judged then
 WINDOW_WEEKS = 6  # enough for the 30-day session maximum and two complete weeks back
 SLEEP_SCORES = {"good": 0, "fair": 1, "poor": 2}
@@ -77,8 +88,8 @@ SLEEP_MIN_NIGHTS = 3
 
 
 def severity_order():
-    """SQL ordering of alerts, most urgent first."""
-    return case(SEVERITY_RANK, value=Alert.severity, else_=len(SEVERITY_RANK))
+    """SQL ordering of alerts, most urgent first (see URGENCY)."""
+    return case(URGENCY, value=Alert.kind, else_=len(URGENCY))
 
 
 @dataclass(frozen=True)

@@ -270,6 +270,7 @@ class CheckInForm(FlaskForm):
         _l("Pain this morning (0–10)"),
         coerce=optional_int,
         choices=lambda: _scale(PAIN_WORDS, blank=_l("— choose —")),
+        validators=[InputRequired(_l("Choose your pain this morning."))],
         invalid_value_message=_l("Pain is a number from 0 to 10."),
         invalid_choice_message=_l("Pain is a number from 0 to 10."),
     )
@@ -303,7 +304,7 @@ class CheckInForm(FlaskForm):
     submit = SubmitField(_l("Save check-in"))
 
     def validate_morning_pain(self, field) -> None:
-        if field.data is None:
+        if field.data is None:  # "" passed InputRequired only if sent as a blank choice
             raise ValidationError(_l("Choose your pain this morning."))
 
 

@@ -85,7 +85,7 @@ def today():
                 flash(_("Your session has been saved. Well done!"), "success")
                 return redirect(url_for("training.session_detail", session_id=session.id))
     elif request.method == "POST":
-        abort(409)
+        return redirect(url_for("training.today"))  # no programme: the page says so
     else:
         prepare_session_form(form, plan.due, day, new=True)
     return render_template("training/today.html", patient=patient, plan=plan, form=form, today=day)

@@ -95,7 +95,7 @@ def dose_text(dose: Any) -> str:
     elif load_kind == "band":
         colour = getattr(d, "band_colour", None) or getattr(d, "band", None)
         parts.append(_("band %(colour)s", colour=colour) if colour else _("band"))
-    else:
+    elif getattr(d, "dosage_type", "reps") in ("reps", "hold"):
         parts.append(_("body weight"))
     sides = getattr(d, "sides", None)
     if sides in SIDE_WORDS:

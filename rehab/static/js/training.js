@@ -3,6 +3,16 @@
 (function () {
   "use strict";
 
+  // The reason for skipping shows once "skipped" is ticked (always, without JavaScript).
+  function showSkipReason(card) {
+    var reason = card.querySelector("[data-skip-reason]");
+    var skipped = card.querySelector("[data-skipped]");
+    if (!reason || !skipped) { return; }
+    var needed = skipped.checked || reason.querySelector(".is-invalid");
+    reason.classList.toggle("d-none", !needed);
+  }
+  document.querySelectorAll("[data-exercise]").forEach(showSkipReason);
+
   // "Done as prescribed" fills the exercise's fields with the prescribed values;
   // changing a field by hand afterwards unticks it (the patient did something else).
   document.addEventListener("change", function (event) {
@@ -15,11 +25,12 @@
           input.value = input.getAttribute("data-prescribed");
         });
         var skip = card.querySelector("[data-skipped]");
-        if (skip) { skip.checked = false; }
+        if (skip) { skip.checked = false; showSkipReason(card); }
       }
     } else if (box.matches("[data-skipped]")) {
       var done = card.querySelector("[data-as-prescribed]");
       if (box.checked && done) { done.checked = false; }
+      showSkipReason(card);
     } else if (box.matches("[data-prescribed]")) {
       var tick = card.querySelector("[data-as-prescribed]");
       if (tick && box.value !== box.getAttribute("data-prescribed")) { tick.checked = false; }
