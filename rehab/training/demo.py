@@ -103,7 +103,7 @@ def _is_session_day(story: str, day: dt.date, today: dt.date) -> bool:
     ago = (today - day).days
     if ago == 0:
         return False  # today's session is the patient's to log
-    if story == "red" and ago == 2 or story == "spike" and ago == 1:
+    if (story == "red" and ago == 2) or (story == "spike" and ago == 1):
         return True  # the day the story turns
     return day.weekday() in SESSION_WEEKDAYS
 

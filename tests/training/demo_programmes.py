@@ -25,7 +25,8 @@ def add_demo_programmes(demo) -> None:
                         regression_id=rdl_easy.id)  # fmt: skip
     walk = make_exercise(clinic, name="Brisk walk", dosage_type="time", category="endurance")
     for patient in demo.patients:
-        programme = make_programme(patient, title="Terug naar sport", created_by=demo.therapists[0])
+        therapist = demo.therapists[0]
+        programme = make_programme(patient, title="Terug naar sport", created_by=therapist)
         phase = programme.phases[0]
         phase.name = "Fase 3: capaciteit en kracht"
         make_prescription(phase, rdl, load_kind="kg", load_kg=Decimal("16"),
