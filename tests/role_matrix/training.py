@@ -49,7 +49,7 @@ def extend_world(world) -> None:
         evidence={
             "reasons": [{"code": "pain_during_high", "values": {"pain": 7, "limit": 5}}],
             "day": today().isoformat(),
-        },  # fmt: skip
+        },
         session_id=session.id,
     )
     db.session.add_all([suggestion, alert])

@@ -29,8 +29,10 @@ def add_demo_programmes(demo) -> None:
         programme = make_programme(patient, title="Terug naar sport", created_by=therapist)
         phase = programme.phases[0]
         phase.name = "Fase 3: capaciteit en kracht"
-        make_prescription(phase, rdl, load_kind="kg", load_kg=Decimal("16"),
-                          rule_kind="double_progression", load_increment_kg=Decimal("4"))  # fmt: skip
+        make_prescription(
+            phase, rdl, load_kind="kg", load_kg=Decimal("16"), rule_kind="double_progression",
+            load_increment_kg=Decimal("4"),
+        )  # fmt: skip
         make_prescription(phase, side_bridge, dosage_type="hold", reps_min=4, reps_max=4,
                           hold_seconds=15, rule_kind="hold_progression", seconds_per_week=5,
                           max_hold_seconds=30)  # fmt: skip
