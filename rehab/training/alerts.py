@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -82,6 +83,7 @@ URGENCY = {
 }
 RECENT_DAYS = 7  # sessions and check-ins this recent are judged; older ones were judged then
 WINDOW_WEEKS = 6  # enough for the 30-day session maximum and two complete weeks back
+SPIKE_WEEKS = 4  # the last two complete weeks and the two weeks each is compared with
 SLEEP_SCORES = {"good": 0, "fair": 1, "poor": 2}
 SLEEP_WORSE_BY = 0.5  # product convention, not a published threshold: shown for review
 SLEEP_MIN_NIGHTS = 3
@@ -139,7 +141,15 @@ def scan_alerts(
     sessions = _sessions(ids, window_start, today)
     pain_during = _pain_during(ids, today - dt.timedelta(days=RECENT_DAYS), today)
     check_ins = _check_ins(ids, window_start, today)
-    last_logged = _last_logged(ids, today)
+    # The last day with any logging: from the window, or (for patients quiet all window)
+    # from their older history — one query either way.
+    active = set(sessions) | set(check_ins)
+    last_logged = _last_logged([t.patient_id for t in targets if t.patient_id not in active],
+                               window_start)  # fmt: skip
+    for patient_id in active:
+        days = [s.day for s in sessions.get(patient_id, [])]
+        days += [c.day for c in check_ins.get(patient_id, [])]
+        last_logged[patient_id] = max(days)
     rows: list[dict] = []
     for target in targets:
         finder = _PatientFindings(
@@ -153,6 +163,21 @@ def scan_alerts(
         rows.extend(finder.all(last_logged.get(target.patient_id)))
     insert_ignoring_conflicts(Alert.__table__, rows)
     return len(rows)
+
+
+def scan_clinic_daily(clinic_id: int, today: dt.date) -> bool:
+    """Scan a clinic on its dashboard's first load of the day (per app process).
+
+    The findings a scan can add without new logging change with the date only (a week
+    ends, a gap grows); new logging scans its own patient at once. Returns whether it ran.
+    """
+    done = current_app.extensions.setdefault("training_alert_scans", {})
+    if done.get(clinic_id) == today:
+        return False
+    scan_alerts(today=today, clinic_ids=[clinic_id])
+    db.session.commit()
+    done[clinic_id] = today
+    return True
 
 
 def _targets_statement(clinic_ids, patient_ids):
@@ -228,17 +253,20 @@ def _check_ins(ids, start: dt.date, end: dt.date) -> dict[int, list[_CheckInRow]
     return grouped
 
 
-def _last_logged(ids, today: dt.date) -> dict[int, dt.date]:
-    """The latest day with a session or a check-in, per patient (one aggregate query)."""
+def _last_logged(patient_ids: list[int], before: dt.date) -> dict[int, dt.date]:
+    """The latest day before ``before`` with a session or a check-in, per patient.
+
+    One aggregate query, run even for no patients so that the scan's count stays fixed.
+    """
     days = (
         select(
             TrainingSession.patient_id.label("patient_id"),
             TrainingSession.session_date.label("day"),
         )
-        .where(TrainingSession.patient_id.in_(ids), TrainingSession.session_date <= today)
+        .where(TrainingSession.patient_id.in_(patient_ids), TrainingSession.session_date < before)
         .union_all(
             select(CheckIn.patient_id, CheckIn.check_date).where(
-                CheckIn.patient_id.in_(ids), CheckIn.check_date <= today
+                CheckIn.patient_id.in_(patient_ids), CheckIn.check_date < before
             )
         )
         .subquery()
@@ -315,12 +343,15 @@ class _PatientFindings:
         )
 
     def weekly_spikes(self, daily) -> None:
+        # The last two complete weeks are judged, against up to two weeks before each.
+        this_monday = monday_of(self.today)
+        first = this_monday - dt.timedelta(weeks=SPIKE_WEEKS)
+        weeks = weekly_loads([d for d in daily if first <= d.day < this_monday])
         spikes = spikes_by_week(
-            weekly_loads(daily),
+            weeks,
             float(self.clinic.spike_week_caution_pct),
             float(self.clinic.spike_two_week_alert_pct),
         )
-        this_monday = monday_of(self.today)
         for weeks_back in (2, 1):
             monday = this_monday - dt.timedelta(weeks=weeks_back)
             for reason in spikes.get(monday, []):

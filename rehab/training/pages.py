@@ -24,7 +24,7 @@ from rehab.patients.models import Patient, PatientStatus
 from rehab.programmes.models import Prescription, Programme, Suggestion
 from rehab.reports import charts
 from rehab.training import services
-from rehab.training.alerts import scan_alerts, severity_order
+from rehab.training.alerts import scan_clinic_daily, severity_order
 from rehab.training.forms import LogSessionForm
 from rehab.training.metrics import PatientMetrics, patient_metrics
 from rehab.training.models import Alert, TrainingSession
@@ -522,10 +522,9 @@ def dashboard_statement(actor, scope: str):
 
 
 def dashboard_page(actor, *, scope: str, page: int) -> dict:
-    """Scan the clinic's alerts (set-based), then one page of patients with theirs."""
+    """Scan the clinic's alerts (set-based, once a day), then one page of patients."""
     today = services.clinic_today(actor.clinic)
-    scan_alerts(today=today, clinic_ids=[actor.clinic_id])
-    db.session.commit()
+    scan_clinic_daily(actor.clinic_id, today)
     pagination = db.paginate(
         dashboard_statement(actor, scope),
         page=page,

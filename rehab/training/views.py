@@ -191,7 +191,7 @@ def checkin():
             note=form.note.data,
         )
         try:
-            _, created = services.save_check_in(current_user, patient, entry, today=day)
+            saved, created = services.save_check_in(current_user, patient, entry, today=day)
         except services.LoggingRefused as refused:
             _refusal_to_form(form, refused)
         else:
@@ -201,7 +201,7 @@ def checkin():
                 else _("Your check-in has been updated."),
                 "success",
             )
-            return redirect(url_for("training.checkin"))
+            return redirect(url_for("training.checkin", date=saved.check_date.isoformat()))
     return render_template(
         "training/checkin.html",
         patient=patient,

@@ -143,3 +143,97 @@ def session_form(plan, prescriptions, *, day=None, key=None, **session) -> dict:
         for field, value in fields.items():
             data[f"exercises-{index}-{field}"] = value
     return data
+
+
+def bulk_caseload(clinic, therapist, patients: int, *, days: int, end: dt.date) -> list[int]:
+    """``patients`` patients with an active programme and ``days`` days of history up to
+    ``end`` (sessions Mon/Wed/Fri with one exercise each, a check-in every day), written
+    with bulk INSERTs so that hundreds of patients with a year of logs stay quick to make.
+    Returns the patients' ids.
+    """
+    from sqlalchemy import insert, select
+
+    from rehab.auth.models import User
+    from rehab.patients.models import Patient
+    from rehab.programmes.models import Phase, Prescription, PrescriptionVersion, Programme
+
+    def ids_of(model, column, values):
+        rows = db.session.execute(select(model.id, column).where(column.in_(values))).all()
+        by_value = dict((value, row_id) for row_id, value in rows)
+        return [by_value[v] for v in values]
+
+    tag = secrets.token_hex(4)
+    emails = [f"bulk-{tag}-{n}@example.test" for n in range(patients)]
+    db.session.execute(insert(User), [
+        {"clinic_id": clinic.id, "email": e, "full_name": f"Bulk {n}", "role": "patient",
+         "locale": "nl", "active": True} for n, e in enumerate(emails)
+    ])  # fmt: skip
+    user_ids = ids_of(User, User.email, emails)
+    db.session.execute(insert(Patient), [
+        {"clinic_id": clinic.id, "therapist_id": therapist.id, "user_id": uid,
+         "first_name": "Bulk", "last_name": f"{tag}-{n:04d}", "email": emails[n],
+         "preferred_language": "nl", "status": "active"} for n, uid in enumerate(user_ids)
+    ])  # fmt: skip
+    patient_ids = ids_of(Patient, Patient.user_id, user_ids)
+    start = end - dt.timedelta(days=days - 1)
+    titles = [f"bulk-{tag}-{pid}" for pid in patient_ids]
+    db.session.execute(insert(Programme), [
+        {"clinic_id": clinic.id, "patient_id": pid, "title": title, "status": "active",
+         "language": "nl", "created_by_id": therapist.id, "started_on": start, "version": 1}
+        for pid, title in zip(patient_ids, titles, strict=True)
+    ])  # fmt: skip
+    programme_ids = ids_of(Programme, Programme.title, titles)
+    db.session.execute(insert(Phase), [
+        {"programme_id": prog, "position": 1, "name": "Fase 1", "schedule_kind": "per_week",
+         "sessions_per_week": 3} for prog in programme_ids
+    ])  # fmt: skip
+    phase_ids = ids_of(Phase, Phase.programme_id, programme_ids)
+    for prog, phase in zip(programme_ids, phase_ids, strict=True):
+        db.session.execute(
+            Programme.__table__.update().where(Programme.id == prog).values(current_phase_id=phase)
+        )
+    exercise = make_exercise(name=f"Bulk squat {tag}")
+    db.session.execute(insert(Prescription), [
+        {"phase_id": phase, "exercise_id": exercise.id, "position": 1, "sets": 3,
+         "dosage_type": "reps", "reps_min": 8, "reps_max": 12, "load_kind": "bodyweight",
+         "effort_kind": "rpe", "mode": "pain_contingent", "rule_kind": "therapist_decides",
+         "sides": "both", "current_version": 1, "dose_since": start, "paused": False}
+        for phase in phase_ids
+    ])  # fmt: skip
+    prescription_ids = ids_of(Prescription, Prescription.phase_id, phase_ids)
+    db.session.execute(insert(PrescriptionVersion), [
+        {"prescription_id": rx, "version": 1, "exercise_id": exercise.id, "dose": {}}
+        for rx in prescription_ids
+    ])  # fmt: skip
+    version_ids = ids_of(PrescriptionVersion, PrescriptionVersion.prescription_id, prescription_ids)
+    calendar = [start + dt.timedelta(days=n) for n in range(days)]
+    session_days = [d for d in calendar if d.weekday() in (0, 2, 4)]
+    keys, session_rows = [], []
+    for pid in patient_ids:
+        for d in session_days:
+            key = f"{tag}-{pid}-{d.isoformat()}"
+            keys.append((pid, key))
+            session_rows.append({"patient_id": pid, "session_date": d, "duration_minutes": 30 + d.day % 10,
+                                 "session_rpe": 5, "pain_after": 2, "submission_key": key})  # fmt: skip
+    db.session.execute(insert(TrainingSession), session_rows)
+    session_ids = dict(
+        db.session.execute(
+            select(TrainingSession.submission_key, TrainingSession.id).where(
+                TrainingSession.patient_id.in_(patient_ids)
+            )
+        ).all()
+    )
+    rx_of = dict(zip(patient_ids, zip(prescription_ids, version_ids, strict=True), strict=True))
+    db.session.execute(insert(ExerciseLog), [
+        {"session_id": session_ids[key], "prescription_id": rx_of[pid][0],
+         "prescription_version_id": rx_of[pid][1], "exercise_id": exercise.id, "skipped": False,
+         "sets_done": 3, "reps_done": 10, "pain_during": 2}
+        for pid, key in keys
+    ])  # fmt: skip
+    db.session.execute(insert(CheckIn), [
+        {"patient_id": pid, "check_date": d, "morning_pain": 2, "stiffness_minutes": 10,
+         "sleep_quality": "good", "worse_than_yesterday": False}
+        for pid in patient_ids for d in calendar
+    ])  # fmt: skip
+    db.session.commit()
+    return patient_ids
