@@ -213,8 +213,10 @@ def bulk_caseload(clinic, therapist, patients: int, *, days: int, end: dt.date) 
         for d in session_days:
             key = f"{tag}-{pid}-{d.isoformat()}"
             keys.append((pid, key))
-            session_rows.append({"patient_id": pid, "session_date": d, "duration_minutes": 30 + d.day % 10,
-                                 "session_rpe": 5, "pain_after": 2, "submission_key": key})  # fmt: skip
+            session_rows.append({
+                "patient_id": pid, "session_date": d, "duration_minutes": 30 + d.day % 10,
+                "session_rpe": 5, "pain_after": 2, "submission_key": key,
+            })  # fmt: skip
     db.session.execute(insert(TrainingSession), session_rows)
     session_ids = dict(
         db.session.execute(

@@ -72,8 +72,9 @@ def test_a_rotation_shows_the_label_after_the_last_session(client_for, world):
     # A: the squat (label A) and the walk (no label: every session); not the plank (B).
     assert "Vandaag: sessie A" in html
     assert "Goblet squat" in html and "Brisk walk" in html and "Side plank" not in html
-    session = log_session(world.patient, today() - dt.timedelta(days=1),
-                          exercises=[(plan["squat"], {"sets_done": 3, "reps_done": 8})])  # fmt: skip
+    yesterday = today() - dt.timedelta(days=1)
+    squat = (plan["squat"], {"sets_done": 3, "reps_done": 8})
+    session = log_session(world.patient, yesterday, exercises=[squat])
     session.phase_id = plan["phase"].id
     db.session.commit()
     html = client_for("patient").get("/training/today").text
