@@ -24,6 +24,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import case, func, select
@@ -107,6 +108,7 @@ class _SessionRow:
     day: dt.date
     rpe: int
     minutes: int
+    created_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class _CheckInRow:
     pain: int
     stiffness: int
     sleep: str | None
+    created_at: dt.datetime
 
 
 def scan_alerts(
@@ -146,10 +149,10 @@ def scan_alerts(
     active = set(sessions) | set(check_ins)
     last_logged = _last_logged([t.patient_id for t in targets if t.patient_id not in active],
                                window_start)  # fmt: skip
-    for patient_id in active:
-        days = [s.day for s in sessions.get(patient_id, [])]
-        days += [c.day for c in check_ins.get(patient_id, [])]
-        last_logged[patient_id] = max(days)
+    for target in targets:
+        if target.patient_id in active:
+            rows = [*sessions.get(target.patient_id, []), *check_ins.get(target.patient_id, [])]
+            last_logged[target.patient_id] = _last_activity(rows, target.clinic)
     rows: list[dict] = []
     for target in targets:
         finder = _PatientFindings(
@@ -205,6 +208,7 @@ def _sessions(ids, start: dt.date, end: dt.date) -> dict[int, list[_SessionRow]]
             TrainingSession.session_date,
             TrainingSession.session_rpe,
             TrainingSession.duration_minutes,
+            TrainingSession.created_at,
         )
         .where(
             TrainingSession.patient_id.in_(ids),
@@ -243,6 +247,7 @@ def _check_ins(ids, start: dt.date, end: dt.date) -> dict[int, list[_CheckInRow]
             CheckIn.morning_pain,
             CheckIn.stiffness_minutes,
             CheckIn.sleep_quality,
+            CheckIn.created_at,
         )
         .where(CheckIn.patient_id.in_(ids), CheckIn.check_date >= start, CheckIn.check_date <= end)
         .order_by(CheckIn.check_date)
@@ -275,6 +280,12 @@ def _last_logged(patient_ids: list[int], before: dt.date) -> dict[int, dt.date]:
         select(days.c.patient_id, func.max(days.c.day)).group_by(days.c.patient_id)
     ).all()
     return {patient_id: _as_date(day) for patient_id, day in rows}
+
+
+def _last_activity(rows, clinic) -> dt.date:
+    """The latest day logged *or logged on*: a patient filling in last week today is active."""
+    zone = ZoneInfo(clinic.timezone)
+    return max(max(row.day, row.created_at.astimezone(zone).date()) for row in rows)
 
 
 def _as_date(value) -> dt.date:

@@ -72,9 +72,15 @@ def make_plan(patient, *, schedule_kind="per_week", started_on=None, **phase_fie
     }  # fmt: skip
 
 
+def logged_at(day: dt.date) -> dt.datetime:
+    """When a row for ``day`` was entered: that day, at noon UTC (as patients usually do)."""
+    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+
+
 def log_session(patient, day, *, rpe=5, minutes=30, pain_after=None, exercises=(), note=None):
     """Store a session directly; ``exercises`` are (prescription, {log fields}) pairs."""
     session = TrainingSession(
+        created_at=logged_at(day),
         patient_id=patient.id,
         session_date=day,
         duration_minutes=minutes,
@@ -115,6 +121,7 @@ def top_of_range(prescription, *, pain=2, effort=6) -> dict:
 
 def check_in(patient, day, pain=2, *, stiffness=5, sleep="good", worse=False):
     row = CheckIn(
+        created_at=logged_at(day),
         patient_id=patient.id,
         check_date=day,
         morning_pain=pain,

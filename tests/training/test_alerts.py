@@ -238,3 +238,13 @@ def test_the_scan_alerts_command_covers_every_clinic(runner, world, plan):
     result = runner.invoke(args=["rehab", "scan-alerts"])
     assert result.exit_code == 0, result.output
     assert [k for k, _ in kinds()] == ["no_logs"]
+
+
+def test_filling_in_an_earlier_day_today_is_activity_not_a_gap(world, plan):
+    from rehab.core.db import utcnow
+
+    row = check_in(world.patient, dt.date.today() - dt.timedelta(days=6))
+    row.created_at = utcnow()  # entered just now, for six days ago
+    db.session.commit()
+    scan_alerts(today=dt.date.today(), clinic_ids=[world.clinic.id])
+    assert "no_logs" not in {k for k, _ in kinds()}
