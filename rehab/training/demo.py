@@ -4,7 +4,7 @@ Runs after the programmes seeder and logs against whatever active programmes it 
 the dashboard shows alerts and suggestions at once. Each demo patient tells one story:
 1. a gradual load increase with green pain, reaching the top of the range (progress);
 2. a steady start, then a load spike this week (week-on-week and session spike alerts);
-3. a red pain response two days ago (pain alert, regress suggestion);
+3. a red pain response in her last session (pain alert, regress suggestion);
 4. a gap: nothing logged for the last ten days (no-logs alert, a gap in the charts);
 5. steady training, but long morning stiffness and worse sleep (warning signs to review).
 Values vary by a fixed pattern, not at random, so the demo looks the same every time.
@@ -67,18 +67,26 @@ def _version_ids(prescriptions: list[Prescription]) -> dict[int, int]:
 
 
 def _log_story(story, patient, programme, prescriptions, versions, start, today) -> None:
+    # The red story turns on the last regular session day at least two days ago: that
+    # session hurts, the next morning is above baseline, and nothing is logged after it.
+    red_day = max(
+        today - dt.timedelta(days=n)
+        for n in range(2, 9)
+        if (today - dt.timedelta(days=n)).weekday() in SESSION_WEEKDAYS
+    )
     for offset in range((today - start).days + 1):
         day = start + dt.timedelta(days=offset)
         ago = (today - day).days
         if story == "gap" and ago < 10:
             continue
-        _check_in(patient, day, story, today)
-        if not _is_session_day(story, day, today):
+        _check_in(patient, day, story, today, red_day)
+        if not _is_session_day(story, day, today) or (story == "red" and day > red_day):
             continue
         minutes, rpe = _session_size(story, offset // 7, day, today)
         pain = 1 + day.toordinal() % 2
         top = story == "gradual" and ago <= 6
         session = TrainingSession(
+            created_at=_entered(day),
             patient_id=patient.id,
             programme_id=programme.id,
             phase_id=programme.current_phase_id,
@@ -91,8 +99,8 @@ def _log_story(story, patient, programme, prescriptions, versions, start, today)
         for n, prescription in enumerate(prescriptions):
             if prescription.id in versions:
                 skipped = story == "warning_signs" and (offset + n) % 9 == 0
-                # The red story: the first exercise hurt (7/10) two days ago.
-                hurt = 7 if story == "red" and ago == 2 and n == 0 else pain
+                # The red story: the first exercise hurt (7/10).
+                hurt = 7 if story == "red" and day == red_day and n == 0 else pain
                 session.exercises.append(
                     _exercise_log(prescription, versions[prescription.id], hurt, skipped, top)
                 )
@@ -120,10 +128,11 @@ def _session_size(story: str, week: int, day: dt.date, today: dt.date) -> tuple[
     return minutes, rpe
 
 
-def _check_in(patient, day: dt.date, story: str, today: dt.date) -> None:
+def _check_in(patient, day: dt.date, story: str, today: dt.date, red_day: dt.date) -> None:
     """A steady morning pain of 2 (the baseline), with each story's own deviations."""
     ago = (today - day).days
-    morning = 5 if story == "red" and ago == 1 else 2
+    after_red = story == "red" and day == red_day + dt.timedelta(days=1)
+    morning = 5 if after_red else 2
     stiffness = 10 + day.toordinal() % 3 * 5
     sleep = "good" if day.toordinal() % 4 else "fair"
     if story == "warning_signs":
@@ -134,14 +143,20 @@ def _check_in(patient, day: dt.date, story: str, today: dt.date) -> None:
             sleep = "poor"
     db.session.add(
         CheckIn(
+            created_at=_entered(day),
             patient_id=patient.id,
             check_date=day,
             morning_pain=morning,
             stiffness_minutes=stiffness,
             sleep_quality=sleep,
-            worse_than_yesterday=story == "red" and ago == 1,
+            worse_than_yesterday=after_red,
         )
     )
+
+
+def _entered(day: dt.date) -> dt.datetime:
+    """Demo rows were filled in on their own day (so a gap in the demo looks like one)."""
+    return dt.datetime.combine(day, dt.time(19), tzinfo=dt.UTC)
 
 
 def _exercise_log(prescription, version_id, pain, skipped, top) -> ExerciseLog:

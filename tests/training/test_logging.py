@@ -172,3 +172,42 @@ def test_another_patients_session_is_not_found(client_for, world, plan):
     session = log_session(world.patient, today())
     db.session.commit()
     assert client_for("other_patient").get(f"/training/sessions/{session.id}").status_code == 404
+
+
+def test_two_simultaneous_submits_store_exactly_one_session(app, client_for, plan, monkeypatch):
+    """Two requests with the same key at the same moment (two taps, two devices): the
+    unique index lets one in; the other shows the session the first stored.
+
+    Both requests are made to miss the stored session in their checks before inserting
+    (as two truly simultaneous requests would), so the database alone has to decide.
+    """
+    import threading
+
+    from rehab.training import services
+
+    real_lookup = services.session_by_key
+    calls = threading.local()
+
+    def blind_lookup(key):
+        calls.n = getattr(calls, "n", 0) + 1
+        return None if calls.n <= 2 else real_lookup(key)  # view check, service check
+
+    monkeypatch.setattr(services, "session_by_key", blind_lookup)
+    data = session_form(plan, {"squat": {"as_prescribed": "y"}, "plank": {"as_prescribed": "y"}})
+    clients = [client_for("patient"), client_for("patient")]
+    barrier = threading.Barrier(len(clients))
+    responses = [None, None]
+
+    def submit(index):
+        barrier.wait()
+        responses[index] = clients[index].post("/training/today", data=data)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [r.status_code for r in responses] == [302, 302]
+    assert responses[0].headers["Location"] == responses[1].headers["Location"]
+    assert sessions_stored() == 1
+    assert db.session.scalar(select(func.count(ExerciseLog.id))) == 2
