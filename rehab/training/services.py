@@ -148,7 +148,8 @@ def today_plan(patient: Patient, today: dt.date) -> TodayPlan:
     plan = TodayPlan(
         programme=programme,
         schedule=schedule,
-        due=due_prescriptions(prescriptions, schedule, label),
+        # A rotation label without exercises of its own falls back to the whole phase.
+        due=due_prescriptions(prescriptions, schedule, label) or prescriptions,
         allowed=prescriptions,
         exercises=exercises_by_id(p.exercise_id for p in prescriptions),
         rest_day=not is_session_day(schedule, today),

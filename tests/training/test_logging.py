@@ -146,6 +146,12 @@ def test_a_session_can_be_corrected_the_same_day(client_for, plan):
         (plan["squat"].id, 12)
     ]
     assert sessions_stored() == 1
+    actions = db.session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.object_type == "training_session")
+        .order_by(AuditEntry.id)
+    ).all()
+    assert actions == ["create", "update"]
 
 
 def test_a_session_of_an_earlier_day_can_no_longer_be_corrected(client_for, plan):

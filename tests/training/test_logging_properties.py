@@ -105,18 +105,15 @@ def test_the_logging_form_stores_valid_values_or_nothing(client_for, plan, sessi
 )
 def test_the_check_in_form_stores_valid_values_or_nothing(client_for, plan, values):
     before = count(CheckIn)
-    existing = db.session.scalar(
-        select(func.count(CheckIn.id)).where(CheckIn.check_date == values["check_date"])
-    )
+    day = dt.date.fromisoformat(values["check_date"])
+    existing = db.session.scalar(select(func.count(CheckIn.id)).where(CheckIn.check_date == day))
     response = client_for("patient").post("/training/check-in", data=values)
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert count(CheckIn) == before
         return
     assert count(CheckIn) == before + (0 if existing else 1)
-    row = db.session.scalar(
-        select(CheckIn).where(CheckIn.check_date == dt.date.fromisoformat(values["check_date"]))
-    )
+    row = db.session.scalar(select(CheckIn).where(CheckIn.check_date == day))
     db.session.refresh(row)
     assert 0 <= row.morning_pain <= 10 and 0 <= row.stiffness_minutes <= 1440
     assert row.sleep_quality in ("good", "fair", "poor")

@@ -80,6 +80,12 @@ def test_progress_page_shows_charts_metrics_and_decisions(client_for, world):
     assert "<script>" not in html and "style=" not in html
 
 
+def test_progress_page_of_a_patient_without_programme_or_data(client_for, world):
+    html = client_for("therapist").get(f"/training/patients/{world.other_patient.id}/progress")
+    assert html.status_code == 200
+    assert "Geen actief programma" in html.text
+
+
 def test_history_shows_the_patients_own_sessions_and_charts(client_for, world):
     plan = make_plan(world.patient)
     log_session(world.patient, today(), minutes=45, exercises=[
