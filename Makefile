@@ -14,9 +14,10 @@ PYTEST_ARGS ?= -n auto
 
 run: install compile-translations
 	$(FLASK) db upgrade
+	$(FLASK) rehab load-library
 	$(FLASK) rehab seed-demo --if-empty
 	@echo "Rehab runs at http://$(HOST):$(PORT)  (stop with Ctrl+C)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 wsgi:app
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rehab.config import Config, normalise_database_url, secret_key_from_instance
 
@@ -27,6 +28,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.from_object(config)
     _finish_config(app)
 
+    if app.config["REHAB_PROXY_COUNT"]:
+        count = app.config["REHAB_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -84,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from rehab.core.views import bp as main_bp
     from rehab.exercises import bp as exercises_bp
     from rehab.patients import bp as patients_bp
+    from rehab.privacy import bp as privacy_bp
     from rehab.programmes import bp as programmes_bp
     from rehab.reports import bp as reports_bp
     from rehab.training import bp as training_bp
@@ -96,5 +101,6 @@ def _register_blueprints(app: Flask) -> None:
         training_bp,
         reports_bp,
         audit_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)

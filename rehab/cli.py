@@ -23,7 +23,7 @@ def create_admin(clinic_name: str, full_name: str, email: str, password: str) ->
     """Create a clinic administrator (and the clinic) for a new installation."""
     from rehab.auth.services import EmailTaken, create_clinic, create_staff
 
-    problems = password_problems(password, email=email)
+    problems = password_problems(password, email=email, name=full_name)
     if problems:
         raise click.ClickException(" ".join(problems))
     clinic = db.session.scalar(select(Clinic).where(Clinic.name == clinic_name.strip()))
@@ -48,6 +48,10 @@ def seed_demo(if_empty: bool) -> None:
         click.echo("The database already has users; demo data not added.")
         return
     logins = seed()
+    click.echo(
+        "The demo clinic does not require two-step verification for staff "
+        "(turn it on under Clinic settings); new clinics do."
+    )
     click.echo("Demo log-ins (change these passwords before real use):")
     for role, email, password in logins:
         click.echo(f"  {role:<10} {email:<34} {password}")
@@ -55,6 +59,8 @@ def seed_demo(if_empty: bool) -> None:
 
 def _area_commands() -> None:
     """Areas add their own commands to the `rehab` group (e.g. the exercise library loader)."""
+    import rehab.exercises.cli  # noqa: F401  (load-library)
+    from rehab.audit import cli as audit_cli  # noqa: F401  (db-roles)
     from rehab.training import cli as training_cli  # noqa: F401  (scan-alerts)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,16 +28,25 @@ def normalise_database_url(url: str) -> str:
 def secret_key_from_instance(instance_path: str) -> str:
     """Return the key kept in the instance folder, creating it on first run.
 
-    A constant in the code would let anyone who has read the source forge sessions.
+    A constant in the code would let anyone who has read the source forge sessions. The file
+    is created exclusively, so several workers starting at once agree on one key.
     """
     path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    # Write the whole key to a private temporary file, then link it into place: the link
+    # either appears complete or fails because another worker's key is already there (a
+    # reader could otherwise see the file created but still empty).
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        with contextlib.suppress(FileExistsError):  # another worker's key won: use it
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+    return path.read_text().strip()
 
 
 class Config:
@@ -62,6 +73,9 @@ class Config:
     REHAB_IDLE_TIMEOUT_STAFF = int(os.environ.get("REHAB_IDLE_TIMEOUT_STAFF", 30 * 60))
     REHAB_IDLE_TIMEOUT_PATIENT = int(os.environ.get("REHAB_IDLE_TIMEOUT_PATIENT", 120 * 60))
     REHAB_ABSOLUTE_TIMEOUT = int(os.environ.get("REHAB_ABSOLUTE_TIMEOUT", 12 * 3600))
+    # E-mail, password and two-factor changes need a log-in or re-authentication this recent.
+    REHAB_REAUTH_SECONDS = int(os.environ.get("REHAB_REAUTH_SECONDS", 5 * 60))
+    RATELIMIT_SECOND_STEP = os.environ.get("RATELIMIT_SECOND_STEP", "10 per minute;50 per hour")
 
     WTF_CSRF_TIME_LIMIT = None  # bounded by the session instead; long forms must not expire
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
@@ -76,6 +90,9 @@ class Config:
     REHAB_ACTIVATION_HOURS = int(os.environ.get("REHAB_ACTIVATION_HOURS", 72))
     REHAB_RESET_HOURS = int(os.environ.get("REHAB_RESET_HOURS", 24))
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust
+    # (client address for the rate limiter and the access log, https for cookies).
+    REHAB_PROXY_COUNT = int(os.environ.get("REHAB_PROXY_COUNT", 0))
 
 
 class TestingConfig(Config):

@@ -53,14 +53,18 @@ class DemoClinic:
 
 def _area_seeders() -> list[Callable[[DemoClinic], None]]:
     """Each area's demo data, in the order they build on each other."""
+    from rehab.exercises import demo as exercises_demo
     from rehab.training.demo import seed as seed_training  # after the programmes seeder
 
-    return [seed_training]
+    return [exercises_demo.seed, seed_training]
 
 
 def seed() -> list[tuple[str, str, str]]:
     """Create the demo clinic and return (role, e-mail, password) for each log-in made."""
     clinic = create_clinic("Fysio Demo Sportpraktijk")
+    # The demo must be explorable without an authenticator app, so this clinic alone does not
+    # require two-step verification for staff; real clinics (create-admin) keep it on.
+    clinic.require_staff_2fa = False
     logins: list[tuple[str, str, str]] = []
 
     def staff(name: str, email: str, role: Role) -> User:

@@ -17,6 +17,10 @@ _numbers = itertools.count(1)
 
 
 def make_clinic(name: str | None = None, **fields) -> Clinic:
+    # Test clinics do not require two-step verification unless a test asks for it
+    # (tests/auth/test_two_factor.py does), so that tests logging in through the form as
+    # staff land where they expect. Real clinics keep the model's default: required.
+    fields.setdefault("require_staff_2fa", False)
     clinic = Clinic(name=name or f"Clinic {next(_numbers)}", **fields)
     db.session.add(clinic)
     db.session.flush()
@@ -82,7 +86,11 @@ def make_patient(
 
 def login_as(client: FlaskClient, user: User) -> FlaskClient:
     """Give ``client`` a live login session for ``user`` (the login form has its own tests)."""
-    login = UserSession(user_id=user.id, token=f"test-{user.id}-{next(_numbers)}")
+    # A fully authenticated login: password and second factor done (see tests/auth for the
+    # real two-step flow).
+    login = UserSession(
+        user_id=user.id, token=f"test-{user.id}-{next(_numbers)}", second_factor="totp"
+    )
     db.session.add(login)
     db.session.commit()
     now = utcnow().timestamp()

@@ -1,20 +1,27 @@
-"""The clinic admin's view of the access log."""
+"""The clinic admin's view of the access log (with CSV export), and the patient's own
+"who viewed my record" page."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from zoneinfo import ZoneInfo
 
-from flask import render_template, request
+from flask import Response, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from rehab.audit import bp
 from rehab.audit.forms import AuditFilterForm, action_choices
 from rehab.audit.models import AuditEntry
-from rehab.auth.access import admin_required
-from rehab.auth.models import User
+from rehab.audit.services import Action, record
+from rehab.auth.access import admin_required, patient_required
+from rehab.auth.models import STAFF_ROLES, User
+from rehab.core.db import utcnow
 from rehab.core.forms import choices
+from rehab.core.pages import page_arg
 from rehab.extensions import db
 
 PAGE_SIZE = 50
@@ -39,9 +46,7 @@ def _filtered(form: AuditFilterForm):
     return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
-@bp.route("/")
-@admin_required
-def index():
+def _filter_form() -> AuditFilterForm:
     form = AuditFilterForm(request.args)
     users = db.session.execute(
         select(User.id, User.full_name)
@@ -52,9 +57,31 @@ def index():
     if not form.validate():
         form = AuditFilterForm(formdata=None)
         form.actor_id.choices = choices([("", "—")])
+    return form
+
+
+def _patient_names(patient_ids) -> dict[int, str]:
+    """Names of the listed patients of the admin's own clinic, in one query."""
+    from rehab.patients.models import Patient
+
+    ids = {pid for pid in patient_ids if pid}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Patient.id, Patient.first_name, Patient.last_name).where(
+            Patient.id.in_(ids), Patient.clinic_id == current_user.clinic_id
+        )
+    ).all()
+    return {row.id: f"{row.first_name} {row.last_name}" for row in rows}
+
+
+@bp.route("/")
+@admin_required
+def index():
+    form = _filter_form()
     pagination = db.paginate(
         _filtered(form),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=PAGE_SIZE,
         error_out=False,
     )
@@ -63,4 +90,103 @@ def index():
         form=form,
         pagination=pagination,
         action_labels={c.value: c.label for c in action_choices()},
+        patient_names=_patient_names(e.patient_id for e in pagination.items),
+        export_args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+CSV_COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "on_behalf_of",
+    "action",
+    "patient_id",
+    "object_type",
+    "object_id",
+    "summary",
+    "ip_address",
+)
+EXPORT_LIMIT = 100_000
+
+
+def _csv_cell(value) -> str:
+    """Spreadsheet-safe: a cell starting with = + - @ is not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.route("/export.csv")
+@admin_required
+def export():
+    """The filtered log as CSV, for an inspection or a patient's request; logged itself."""
+    form = _filter_form()
+    entries = db.session.scalars(_filtered(form).limit(EXPORT_LIMIT)).all()
+    names = _patient_names(e.patient_id for e in entries)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*CSV_COLUMNS, "patient_name"])
+    for entry in entries:
+        values = [getattr(entry, column) for column in CSV_COLUMNS]
+        values[1] = entry.at.isoformat()
+        writer.writerow([_csv_cell(v) for v in (*values, names.get(entry.patient_id))])
+    filters = ", ".join(f"{k}={v}" for k, v in sorted(request.args.items()) if v) or "none"
+    record(
+        Action.EXPORT,
+        actor=current_user,
+        object_type="audit_log",
+        summary=f"access log exported as CSV ({len(entries)} entries; filters: {filters})"[:500],
+    )
+    db.session.commit()
+    filename = f"access-log-{utcnow():%Y%m%d-%H%M}.csv"
+    return Response(
+        buffer.getvalue().encode("utf-8-sig"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+MY_PAGE_SIZE = 25
+
+
+def object_labels() -> dict[str, str]:
+    """What was looked at, in the patient's words; other areas' types fall back to "data"."""
+    return {
+        "patient": _("your record"),
+        "patient_record": _("your complete record"),
+        "analysis": _("a movement analysis"),
+        "programme": _("your programme"),
+        "report": _("a report"),
+        "training_session": _("a logged session"),
+        "check_in": _("a check-in"),
+        "progress": _("your progress"),
+        "destruction_request": _("a request to destroy your record"),
+    }
+
+
+@bp.route("/my-record")
+@patient_required
+def my_record_access():
+    """Who at the clinic viewed or changed my record, and when (NEN 7513 §6)."""
+    from rehab.patients.services import own_patient_record
+
+    patient = own_patient_record(current_user)
+    stmt = (
+        select(AuditEntry)
+        .where(
+            AuditEntry.patient_id == patient.id,
+            AuditEntry.clinic_id == patient.clinic_id,
+            # Staff only: another patient's name is never shown here.
+            AuditEntry.actor_role.in_([str(role) for role in STAFF_ROLES]),
+        )
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+    pagination = db.paginate(stmt, page=page_arg(), per_page=MY_PAGE_SIZE, error_out=False)
+    return render_template(
+        "audit/my_record_access.html",
+        pagination=pagination,
+        action_labels={c.value: c.label for c in action_choices()},
+        object_labels=object_labels(),
     )

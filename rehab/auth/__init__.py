@@ -45,12 +45,54 @@ def enforce_idle_timeout():
     return None
 
 
+# What a staff member may still do before their required second factor is set up.
+_OPEN_BEFORE_SECOND_FACTOR = {
+    "auth.two_factor_setup",
+    "auth.reauthenticate",
+    "auth.logout",
+    "main.set_language",
+    "main.health",
+    "static",
+    "bootstrap.static",
+}
+
+
+def enforce_second_factor():
+    """Staff of a clinic that requires two-step verification can do nothing else until this
+    login has passed it (after the password step, or when the clinic switches it on)."""
+    if request.endpoint in _OPEN_BEFORE_SECOND_FACTOR or not current_user.is_authenticated:
+        return None
+    user = current_user._get_current_object()
+    if not user.must_use_two_factor or user.current_session.second_factor is not None:
+        return None
+    if user.has_two_factor:
+        # Enrolled, yet this login skipped the code (it began before they enrolled elsewhere).
+        from rehab.auth.services import end_session
+
+        end_session(user)
+        flash(_("Please log in again with your authenticator code."), "info")
+        return redirect(url_for("auth.login"))
+    flash(
+        _(
+            "Your clinic requires two-step verification for staff. Set it up to continue: "
+            "it takes a minute."
+        ),
+        "info",
+    )
+    return redirect(url_for("auth.two_factor_setup"))
+
+
 def init_app(app: Flask) -> None:
+    from rehab.core.urls import IdConverter
+
+    # Before the first blueprint registers its routes (this one): every <int:id> is bounded.
+    app.url_map.converters["int"] = IdConverter
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     app.before_request(enforce_idle_timeout)
+    app.before_request(enforce_second_factor)
     app.register_blueprint(bp)
 
 

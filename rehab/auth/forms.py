@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import (
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    ValidationError,
+)
 
 from rehab.auth.passwords import MAX_LENGTH, password_problems
-from rehab.core.forms import choices
+from rehab.core.forms import choices, strip_filter
 
 
 class LoginForm(FlaskForm):
@@ -21,6 +39,7 @@ class NewPasswordMixin:
     """A new password typed twice, checked against the policy."""
 
     email_for_policy: str | None = None
+    name_for_policy: str | None = None
 
     new_password = PasswordField(
         _l("New password"),
@@ -36,7 +55,9 @@ class NewPasswordMixin:
     )
 
     def validate_new_password(self, field) -> None:
-        problems = password_problems(field.data or "", email=self.email_for_policy)
+        problems = password_problems(
+            field.data or "", email=self.email_for_policy, name=self.name_for_policy
+        )
         if problems:
             raise ValidationError(" ".join(problems))
 
@@ -69,3 +90,120 @@ class ConfirmForm(FlaskForm):
     """An empty form: a button that carries the CSRF token for a state-changing POST."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class CodeField(StringField):
+    """A one-time code: digits from the app, or a recovery code (letters, digits, dashes)."""
+
+
+def code_field(label=None, **kwargs) -> CodeField:
+    return CodeField(
+        label or _l("Code"),
+        validators=[InputRequired(), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+        **kwargs,
+    )
+
+
+class SecondStepForm(FlaskForm):
+    code = code_field(
+        _l("Code from your authenticator app"),
+        description=_l("Six digits. Lost your phone? Type one of your recovery codes instead."),
+    )
+    submit = SubmitField(_l("Verify"))
+
+
+class EnrolForm(FlaskForm):
+    code = code_field(_l("Code shown in the app"))
+    submit = SubmitField(_l("Switch on two-step verification"))
+
+
+class ReauthForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)])
+    code = StringField(
+        _l("Code from your authenticator app (or a recovery code)"),
+        validators=[Length(max=32)],
+        render_kw={"autocomplete": "one-time-code"},
+    )
+    submit = SubmitField(_l("Confirm"))
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(
+        _l("New e-mail address"),
+        filters=[strip_filter],
+        validators=[InputRequired(), Length(max=254), Email(check_deliverability=False)],
+    )
+    submit = SubmitField(_l("Change e-mail address"))
+
+
+def _timezone_exists(form, field) -> None:
+    name = (field.data or "").strip()
+    if name not in _known_timezones():
+        raise ValidationError(_l("Unknown time zone. Use a name such as Europe/Amsterdam."))
+    field.data = name
+
+
+@cache
+def _known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class ClinicSettingsForm(FlaskForm):
+    name = StringField(_l("Clinic name"), validators=[InputRequired(), Length(max=120)])
+    default_locale = SelectField(
+        _l("Default language"), choices=choices([("nl", "Nederlands"), ("en", "English")])
+    )
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[InputRequired(), Length(max=64), _timezone_exists],
+        description=_l("An IANA name, e.g. Europe/Amsterdam."),
+    )
+    require_staff_2fa = BooleanField(
+        _l("Therapists and administrators must use two-step verification"),
+        description=_l("Strongly advised for health records (NEN 7510)."),
+    )
+    uses_start_back = BooleanField(_l("Use the STarT Back screening tool"))
+    pain_safe_max = SelectField(
+        _l("Pain during exercise counts as safe up to"),
+        choices=choices([(2, "0–2"), (3, "0–3")]),
+        coerce=int,
+    )
+    pain_amber_max = IntegerField(
+        _l("Pain up to this score is acceptable (amber)"),
+        validators=[InputRequired(), NumberRange(min=2, max=10)],
+    )
+    spike_week_caution_pct = IntegerField(
+        _l("Caution when weekly load rises more than (%) week on week"),
+        validators=[InputRequired(), NumberRange(min=1, max=200)],
+    )
+    spike_two_week_alert_pct = IntegerField(
+        _l("Alert when weekly load rises more than (%) over two weeks"),
+        validators=[InputRequired(), NumberRange(min=1, max=300)],
+    )
+    spike_session_pct = IntegerField(
+        _l("Alert when one session is more than (%) above the largest of the last 30 days"),
+        validators=[InputRequired(), NumberRange(min=1, max=200)],
+    )
+    acwr_alerts_enabled = BooleanField(_l("Raise alerts from the acute:chronic workload ratio"))
+    no_log_alert_days = IntegerField(
+        _l("Alert after this many days without a logged session"),
+        validators=[InputRequired(), NumberRange(min=1, max=60)],
+    )
+    stiffness_review_minutes = IntegerField(
+        _l("Ask for a review when morning stiffness lasts longer than (minutes)"),
+        validators=[InputRequired(), NumberRange(min=1, max=240)],
+    )
+    submit = SubmitField(_l("Save settings"))
+
+    def validate_pain_amber_max(self, field) -> None:
+        safe = self.pain_safe_max.data
+        if field.data is not None and safe is not None and field.data <= int(safe):
+            raise ValidationError(_l("The amber limit must be above the safe limit."))
+
+    def validate_spike_two_week_alert_pct(self, field) -> None:
+        caution = self.spike_week_caution_pct.data
+        if field.data is not None and caution is not None and field.data < caution:
+            raise ValidationError(
+                _l("The two-week alert should not be lower than the week-on-week caution.")
+            )

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rehab.core.db import utcnow
@@ -66,6 +66,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'therapist', 'patient')", name="role"),
         CheckConstraint("locale IS NULL OR locale IN ('nl', 'en')", name="locale"),
+        CheckConstraint("failed_logins >= 0", name="failed_logins"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,6 +80,14 @@ class User(UserMixin, db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
     password_changed_at: Mapped[dt.datetime | None]
+    # Per-account back-off (ASVS 2.2.1), on top of the per-address rate limit.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None]
+    # Two-factor authentication (TOTP, RFC 6238): the secret is Fernet-encrypted
+    # (rehab.core.crypto); the last accepted time step makes every code single-use.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(String(255))
+    totp_enabled_at: Mapped[dt.datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     clinic: Mapped[Clinic] = relationship(back_populates="users")
 
@@ -96,6 +105,15 @@ class User(UserMixin, db.Model):
     @property
     def has_password(self) -> bool:
         return self.password_hash is not None
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
+
+    @property
+    def must_use_two_factor(self) -> bool:
+        """Staff of a clinic that requires it may not work without a second factor."""
+        return self.is_staff and self.clinic.require_staff_2fa
 
     def get_id(self) -> str:
         # Flask-Login keeps this in the cookie: the session's token, never the user's row id,
@@ -119,8 +137,24 @@ class UserSession(db.Model):
     revoked_at: Mapped[dt.datetime | None]
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(255))
+    # How this login passed the second factor ("totp", "recovery"), None when it did not.
+    second_factor: Mapped[str | None] = mapped_column(String(16))
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for when the authenticator is lost. Stored as salted SHA-256:
+    the codes carry about 59 random bits, so a slow hash adds little (ASVS 2.6.2)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    salt: Mapped[str] = mapped_column(String(32))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[dt.datetime | None]
 
 
 class TokenPurpose(enum.StrEnum):

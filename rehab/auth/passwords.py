@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -40,16 +43,74 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher().check_needs_rehash(password_hash)
 
 
-def password_problems(password: str, *, email: str | None = None) -> list[str]:
+COMMON_PASSWORD_COUNT = 10_000
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The 10,000 most common passwords, lower-cased.
+
+    From zxcvbn's frequency list (Dropbox's estimator, ranked from leaked password sets); the
+    package ships it, so nothing is fetched at run time (NIST SP 800-63B §5.1.1.2 asks to
+    refuse passwords from such lists).
+    """
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"][:COMMON_PASSWORD_COUNT])
+
+
+def _is_common(password: str) -> bool:
+    lowered = password.strip().lower()
+    # "Welkom123!" is "welkom" with decoration: strip trailing digits and symbols too.
+    stem = re.sub(r"[\d\W_]+$", "", lowered)
+    return lowered in common_passwords() or (len(stem) >= 4 and stem in common_passwords())
+
+
+def _personal_words(email: str | None, name: str | None) -> set[str]:
+    words: set[str] = set()
+    if email:
+        local = email.strip().lower().split("@")[0]
+        words.add(local)
+        words.update(re.split(r"[._+-]+", local))
+    if name:
+        words.update(re.split(r"\s+", name.strip().lower()))
+        words.add(re.sub(r"\s+", "", name.strip().lower()))
+    return {word for word in words if len(word) >= 3}
+
+
+def password_problems(
+    password: str, *, email: str | None = None, name: str | None = None
+) -> list[str]:
     """Reasons, in the user's language, why a new password is refused (empty when fine).
 
-    No composition rules (NIST SP 800-63B §5.1.1.2): length and obvious guesses only.
+    No composition rules (NIST SP 800-63B §5.1.1.2): length, a list of common passwords, and
+    the user's own name or e-mail address.
     """
     problems: list[str] = []
     if len(password) < MIN_LENGTH:
         problems.append(_("Use at least %(n)d characters.", n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
         problems.append(_("Use at most %(n)d characters.", n=MAX_LENGTH))
-    if email and password.strip().lower() == email.strip().lower():
+    lowered = password.strip().lower()
+    if email and lowered == email.strip().lower():
         problems.append(_("Your password cannot be your e-mail address."))
+    elif _is_common(password):
+        problems.append(
+            _(
+                "This is one of the most common passwords and is guessed first. "
+                "Try a sentence of a few unrelated words instead."
+            )
+        )
+    elif lowered and _only_personal(lowered, _personal_words(email, name)):
+        problems.append(_("Your password cannot be made of your own name or e-mail address."))
     return problems
+
+
+def _only_personal(password: str, words: set[str]) -> bool:
+    """True when what is left after removing the user's name, e-mail, digits and symbols is
+    too short to guess slowly, e.g. "pieter1988" or "jansen.pieter!"."""
+    rest = password
+    for word in sorted(words, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    rest = re.sub(r"[\d\W_]+", "", rest)
+    return rest != re.sub(r"[\d\W_]+", "", password) and len(rest) < 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import wraps
 from urllib.parse import quote
 
 import segno
@@ -19,17 +20,39 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from rehab.auth import bp, services
+from rehab.auth import bp, services, two_factor
 from rehab.auth.access import admin_required, login_required, public, staff_required
-from rehab.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, SetPasswordForm, StaffForm
-from rehab.auth.models import Role, TokenPurpose, User
+from rehab.auth.devices import describe_device
+from rehab.auth.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ClinicSettingsForm,
+    ConfirmForm,
+    EnrolForm,
+    LoginForm,
+    ReauthForm,
+    SecondStepForm,
+    SetPasswordForm,
+    StaffForm,
+)
+from rehab.auth.models import Role, TokenPurpose, User, UserSession
 from rehab.auth.passwords import verify_password
+from rehab.core.crypto import InvalidToken, decrypt, encrypt
 from rehab.core.urls import home_for, safe_next
 from rehab.extensions import db, limiter
 
 
 def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
+
+
+def _second_step_limit() -> str:
+    return current_app.config["RATELIMIT_SECOND_STEP"]
+
+
+def _same_failure_message() -> None:
+    # One text for unknown, wrong, disabled and locked: it must not tell which.
+    flash(_("The e-mail address or password is not correct."), "danger")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,13 +64,55 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        next_url = safe_next(request.args.get("next"))
         if user is None:
-            services.record_failed_login(form.email.data)
-            flash(_("The e-mail address or password is not correct."), "danger")
+            _same_failure_message()
+        elif user.has_two_factor:
+            db.session.commit()  # a rehashed password
+            services.begin_second_step(user, next_url)
+            return redirect(url_for("auth.login_verify"))
         else:
             services.start_session(user)
-            return redirect(safe_next(request.args.get("next")) or home_for(user))
+            if user.must_use_two_factor:
+                return redirect(url_for("auth.two_factor_setup"))
+            return redirect(next_url or home_for(user))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+@public
+@limiter.limit(_second_step_limit, methods=["POST"])
+def login_verify():
+    """The second step: a code from the authenticator app, or a recovery code."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    pending = services.pending_user()
+    if pending is None:
+        flash(_("Please log in again."), "info")
+        return redirect(url_for("auth.login"))
+    user, next_url = pending
+    form = SecondStepForm()
+    if form.validate_on_submit():
+        if services.is_locked(user):
+            session.pop(services.PENDING_KEY, None)
+            flash(_("Too many wrong codes. Wait a few minutes and log in again."), "danger")
+            return redirect(url_for("auth.login"))
+        method = services.check_second_factor(user, form.code.data)
+        if method is None:
+            services.record_failed_login(user.email, user=user, step="second step")
+            form.code.errors.append(_("This code is not correct or was already used."))
+        else:
+            services.start_session(user, second_factor=method)
+            if method == "recovery":
+                flash(
+                    _(
+                        "You used a recovery code; it cannot be used again. Set up your "
+                        "authenticator again or make new recovery codes on your account page."
+                    ),
+                    "warning",
+                )
+            return redirect(next_url or home_for(user))
+    return render_template("auth/login_verify.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -61,11 +126,99 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def recent_auth_required(view):
+    """Changing e-mail, password or two-step settings needs a recent proof of identity."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not services.recently_authenticated():
+            return redirect(url_for("auth.reauthenticate", next=request.full_path))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_second_step_limit, methods=["POST"])
+def reauthenticate():
+    user = current_user._get_current_object()
+    form = ReauthForm()
+    if form.validate_on_submit():
+        if services.reauthenticate(user, form.password.data, form.code.data):
+            return redirect(safe_next(request.args.get("next")) or url_for("auth.account"))
+        flash(_("That did not match. Check your password and code and try again."), "danger")
+    return render_template("auth/reauthenticate.html", form=form, needs_code=user.has_two_factor)
+
+
+@bp.route("/account")
+@login_required
+def account():
+    user = current_user._get_current_object()
+    return render_template(
+        "auth/account.html",
+        user=user,
+        sessions=services.active_sessions(user),
+        current_session_id=user.current_session.id,
+        recovery_left=two_factor.unused_recovery_codes(user) if user.has_two_factor else 0,
+        action_form=ConfirmForm(),
+        describe_device=describe_device,
+    )
+
+
+@bp.route("/account/sessions/<int:session_id>/revoke", methods=["POST"])
+@login_required
+def revoke_session(session_id: int):
+    user = current_user._get_current_object()
+    login = db.session.get(UserSession, session_id)
+    if login is None or login.user_id != user.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if login.id == user.current_session.id:
+        services.end_session(user)
+        flash(_("You have been logged out."), "info")
+        return redirect(url_for("auth.login"))
+    if login.revoked_at is None:
+        services.revoke_session(user, login)
+    flash(_("That session has been ended."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/sessions/revoke-others", methods=["POST"])
+@login_required
+def revoke_other_sessions():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    count = services.revoke_other_sessions(current_user._get_current_object())
+    flash(_("Logged out on %(n)d other device(s).", n=count), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+@recent_auth_required
+def change_email():
+    user = current_user._get_current_object()
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            services.change_email(user, form.email.data)
+        except services.EmailTaken:
+            form.email.errors.append(_("Another account already uses this e-mail address."))
+        else:
+            flash(_("Your e-mail address has been changed."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_email.html", form=form)
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@recent_auth_required
 def change_password():
     form = ChangePasswordForm()
     form.email_for_policy = current_user.email
+    form.name_for_policy = current_user.full_name
     if form.validate_on_submit():
         if not verify_password(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append(_("This is not your current password."))
@@ -77,6 +230,83 @@ def change_password():
             )
             return redirect(home_for(current_user))
     return render_template("auth/change_password.html", form=form)
+
+
+# --- two-step verification ----------------------------------------------------------------
+
+_ENROL_KEY = "totp_enrol"
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+@recent_auth_required
+@limiter.limit(_second_step_limit, methods=["POST"])
+def two_factor_setup():
+    """Enrol an authenticator app: scan (or type) the secret, confirm with a code."""
+    user = current_user._get_current_object()
+    if user.has_two_factor:
+        return redirect(url_for("auth.account"))
+    secret = _enrolment_secret()
+    form = EnrolForm()
+    if form.validate_on_submit():
+        codes = services.enable_two_factor(user, secret, form.code.data)
+        if codes is None:
+            form.code.errors.append(
+                _("This code does not match. Check the time on your phone and try again.")
+            )
+        else:
+            session.pop(_ENROL_KEY, None)
+            return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
+    uri = two_factor.provisioning_uri(secret, user)
+    return render_template(
+        "auth/two_factor_setup.html",
+        form=form,
+        qr=two_factor.qr_data_uri(uri),
+        secret=two_factor.grouped(secret),
+        required=user.must_use_two_factor,
+    )
+
+
+def _enrolment_secret() -> str:
+    """The secret being enrolled, kept encrypted in the session until it is confirmed."""
+    stored = session.get(_ENROL_KEY)
+    if stored:
+        try:
+            return decrypt(stored, purpose="totp-enrolment")
+        except InvalidToken:
+            pass
+    secret = two_factor.new_secret()
+    session[_ENROL_KEY] = encrypt(secret, purpose="totp-enrolment")
+    return secret
+
+
+@bp.route("/account/two-factor/recovery-codes", methods=["POST"])
+@login_required
+@recent_auth_required
+def recovery_codes():
+    user = current_user._get_current_object()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not user.has_two_factor:
+        return redirect(url_for("auth.account"))
+    codes = services.regenerate_recovery_codes(user)
+    return render_template("auth/recovery_codes.html", codes=codes, first_time=False)
+
+
+@bp.route("/account/two-factor/disable", methods=["POST"])
+@login_required
+@recent_auth_required
+def two_factor_disable():
+    user = current_user._get_current_object()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.must_use_two_factor:
+        flash(_("Your clinic requires two-step verification for staff."), "warning")
+        return redirect(url_for("auth.account"))
+    if user.has_two_factor:
+        services.remove_two_factor(user, actor=user)
+        flash(_("Two-step verification is off."), "success")
+    return redirect(url_for("auth.account"))
 
 
 _TOKEN_MESSAGES = {
@@ -109,12 +339,16 @@ def activate(token: str):
     row = check.token
     form = SetPasswordForm()
     form.email_for_policy = row.user.email
+    form.name_for_policy = row.user.full_name
     if form.validate_on_submit():
         user = services.redeem_token(row, form.new_password.data)
         if current_user.is_authenticated:
             services.end_session(current_user._get_current_object())
-        services.start_session(user)
         flash(_("Your password has been set. Welcome!"), "success")
+        if user.has_two_factor:  # a new password does not skip the second step
+            services.begin_second_step(user, None)
+            return redirect(url_for("auth.login_verify"))
+        services.start_session(user)
         return redirect(home_for(user))
     return render_template(
         "auth/activate.html",
@@ -239,3 +473,39 @@ def set_active(user_id: int):
         "success",
     )
     return redirect(url_for("auth.staff") if user.is_staff else url_for("patients.caseload"))
+
+
+@bp.route("/admin/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@admin_required
+def reset_two_factor(user_id: int):
+    """A lost phone: the user's second factor is removed and they enrol again."""
+    user = _clinic_user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash(_("Ask another administrator to reset your own two-step verification."), "warning")
+    elif user.has_two_factor:
+        services.remove_two_factor(user, actor=current_user._get_current_object())
+        flash(
+            _(
+                "Two-step verification reset for %(name)s; they set it up again at their "
+                "next log-in.",
+                name=user.full_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("auth.staff") if user.is_staff else url_for("patients.caseload"))
+
+
+@bp.route("/admin/clinic", methods=["GET", "POST"])
+@admin_required
+def clinic_settings():
+    clinic = current_user.clinic
+    form = ClinicSettingsForm(obj=clinic)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in services.CLINIC_SETTINGS}
+        values["name"] = values["name"].strip()
+        changed = services.update_clinic_settings(clinic, values, actor=current_user)
+        flash(_("Settings saved.") if changed else _("Nothing was changed."), "success")
+        return redirect(url_for("auth.clinic_settings"))
+    return render_template("auth/clinic_settings.html", form=form)

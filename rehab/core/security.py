@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 # No inline script or style anywhere: charts are SVG images, behaviour lives in static/js.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -33,12 +33,28 @@ def set_security_headers(response: Response) -> Response:
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if not request.path.startswith(("/static/", "/bootstrap/")):
-        # Pages carry patient data: no copy in the browser's or a proxy's cache.
+    if not request.path.startswith(("/static/", "/bootstrap/")) and not (
+        response.cache_control.private and response.cache_control.immutable
+    ):
+        # Pages carry patient data: no copy in the browser's or a proxy's cache. Only a
+        # response that declares itself private and immutable (a versioned exercise picture)
+        # keeps its own caching.
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
     return response
 
 
+def refuse_nul_characters() -> None:
+    """A NUL character has no place in a form, query or JSON value, and PostgreSQL cannot
+    store one in a text column: refuse the request (400) before any view sees it."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400)
+    if request.is_json and b"\\u0000" in request.get_data():
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)

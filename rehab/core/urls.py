@@ -5,6 +5,19 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import url_for
+from werkzeug.routing import IntegerConverter
+
+# Ids are 32-bit in the schema: a larger number in a URL is simply not found (404), instead of
+# overflowing the database driver (SQLite refuses integers beyond 64 bits).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route, capped at MAX_ID."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def home_for(user) -> str:

@@ -65,7 +65,8 @@ class Exercise(db.Model):
         CheckConstraint("clinic_id IS NOT NULL OR slug IS NOT NULL", name="builtin_has_slug"),
         Index("ix_exercises_clinic_category", "clinic_id", "category", "difficulty"),
         Index("ix_exercises_slug", "slug", unique=True),
-        Index("ix_exercises_clinic_source", "clinic_id", "source_id"),
+        # One copy per built-in per clinic (NULLs are distinct, so built-ins are not affected).
+        Index("ix_exercises_clinic_source", "clinic_id", "source_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

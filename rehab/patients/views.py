@@ -12,6 +12,7 @@ from rehab.auth.models import Role, TokenPurpose
 from rehab.auth.services import EmailTaken
 from rehab.auth.views import show_link_once
 from rehab.core.forms import choices
+from rehab.core.pages import page_arg
 from rehab.extensions import db
 from rehab.patients import bp, services
 from rehab.patients.forms import CaseloadFilterForm, PatientForm
@@ -42,9 +43,9 @@ def caseload():
     form = CaseloadFilterForm(request.args)
     if not form.validate():
         form = CaseloadFilterForm(formdata=None)
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     query = services.CaseloadQuery(
-        q=form.q.data, status=form.status.data, scope=form.scope.data, page=max(page, 1)
+        q=form.q.data, status=form.status.data, scope=form.scope.data, page=page
     )
     pagination = db.paginate(
         services.caseload_statement(current_user, query),

@@ -61,9 +61,9 @@ SKIP_REASONS = {
 }
 
 SLEEP_LABELS = {
-    "good": _l("Good"),
-    "fair": _l("Fair"),
-    "poor": _l("Poor"),
+    "good": _l("Well"),
+    "fair": _l("Fairly well"),
+    "poor": _l("Badly"),
 }
 assert set(SLEEP_LABELS) == set(SLEEP_QUALITIES)
 
@@ -254,7 +254,7 @@ class LogSessionForm(FlaskForm):
             raise ValidationError(
                 _l("Tick at least one exercise as done (or skipped), or enter what you did.")
             )
-        ids = [entry.prescription_id.data for entry in logged]
+        ids = [entry.prescription_id.data or "" for entry in logged]
         foreign = [pid for pid in ids if not pid.isdigit() or int(pid) not in self.allowed_ids]
         if foreign or len(set(ids)) != len(ids):
             raise ValidationError(_l("This exercise is not in your programme."))
@@ -287,7 +287,7 @@ class CheckInForm(FlaskForm):
         _l("How did you sleep?"),
         choices=lambda: choices(SLEEP_LABELS.items()),
         validators=[InputRequired(_l("Choose how you slept."))],
-        invalid_choice_message=_l("Choose good, fair or poor."),
+        invalid_choice_message=_l("Choose how you slept: well, fairly well or badly."),
     )
     worse_than_yesterday = RadioField(
         _l("Is the pain worse than yesterday?"),

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from rehab.auth.access import patient_required, staff_required
+from rehab.core.pages import page_arg
 from rehab.core.urls import safe_next
 from rehab.extensions import db
 from rehab.patients.services import own_patient_record, patient_for
@@ -30,6 +31,7 @@ from rehab.training.pages import (
 )
 
 PROGRESS_WEEKS = (4, 12, 26, 52)
+PROGRESS_MAX_DAYS_BACK = 10 * 366
 
 
 @bp.context_processor
@@ -228,7 +230,7 @@ def _yes_no(value: bool | None) -> str | None:
 def history():
     patient = own_patient_record(current_user)
     day = services.clinic_today(patient.clinic)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     return render_template(
         "training/history.html", patient=patient, **history_context(patient, day, page)
     )
@@ -243,7 +245,7 @@ def dashboard():
     scope = request.args.get("scope", "mine")
     if scope not in ("mine", "clinic"):
         scope = "mine"
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     context = dashboard_page(current_user, scope=scope, page=page)
     return render_template(
         "training/dashboard.html",
@@ -264,7 +266,8 @@ def progress(patient_id: int):
         weeks = 12
     today = services.clinic_today(patient.clinic)
     end = _date_arg(request.args.get("end")) or today
-    end = min(end, today)
+    if not today - dt.timedelta(days=PROGRESS_MAX_DAYS_BACK) <= end <= today:
+        end = today  # a hostile or mistyped ?end= shows the latest weeks
     return render_template(
         "training/progress.html",
         patient=patient,

@@ -84,6 +84,12 @@ def test_pages_have_no_inline_script_or_style(client_for):
         ("admin", "/admin/staff"),
         ("patient", "/training/today"),
         ("anonymous", "/login"),
+        ("therapist", "/account"),
+        ("therapist", "/account/two-factor"),
+        ("therapist", "/account/confirm"),
+        ("admin", "/admin/clinic"),
+        ("admin", "/audit/"),
+        ("patient", "/audit/my-record"),
     ]:
         html = client_for(role).get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
@@ -98,3 +104,21 @@ def test_frontend_assets_are_served_locally(client):
         assert not url.startswith(("http://", "https://", "//")), url
     with client.get("/bootstrap/static/css/bootstrap.min.css") as response:
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("POST", "/login", {"email": "a\x00b@example.nl", "password": "x"}),
+        ("GET", "/login?next=/\x00", None),
+        ("POST", "/login", {"e\x00mail": "x"}),
+    ],
+)
+def test_nul_characters_are_refused_before_any_view(client, method, path, data):
+    response = client.open(path, method=method, data=data)
+    assert response.status_code == 400
+
+
+def test_json_with_a_nul_character_is_refused(client):
+    response = client.post("/login", json={"email": "a\u0000b"})
+    assert response.status_code == 400

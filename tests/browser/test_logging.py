@@ -52,7 +52,7 @@ def check_in_on(page, live_server, day: dt.date) -> None:
     page.goto(f"{live_server}/training/check-in?date={day.isoformat()}")
     page.select_option("#morning_pain", "2")
     page.fill("#stiffness_minutes", "10")
-    page.get_by_label("Goed").check()
+    page.get_by_label("Goed", exact=True).check()
     page.get_by_label("Nee").check()
     page.get_by_role("button", name="Check-in opslaan").click()
     page.wait_for_load_state()

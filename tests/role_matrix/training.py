@@ -25,8 +25,14 @@ DECISION = expect(302, 403, 403, 302, 404, 302)
 
 
 def extend_world(world) -> None:
-    """P has a programme, a session logged today, a check-in, a suggestion and an alert."""
-    plan = make_plan(world.patient)
+    """P has a programme, a session logged today, a check-in, a suggestion and an alert.
+
+    Another area may already have given P an active programme (one per patient): the
+    exercises then join its current phase.
+    """
+    from rehab.training.services import active_programme
+
+    plan = make_plan(world.patient, programme=active_programme(world.patient.id))
     session = log_session(
         world.patient, today(), exercises=[(plan["squat"], {"sets_done": 3, "reps_done": 10})]
     )

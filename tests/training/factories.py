@@ -19,18 +19,22 @@ def today() -> dt.date:
     return dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 
 
-def make_plan(patient, *, schedule_kind="per_week", started_on=None, **phase_fields):
+def make_plan(
+    patient, *, schedule_kind="per_week", started_on=None, programme=None, **phase_fields
+):
     """An active programme whose current phase has three exercises:
 
     - squat: 3 × 8–12 reps with 20 kg, double progression (+2 kg), RPE target 7;
     - side plank: 3 × 3 holds of 20 s, hold progression (+5 s a week up to 40 s), on a
       ladder (side plank on knees ← side plank → side plank with leg lift);
     - walk: 1 × 20 min, therapist decides.
-    Returns a dict with the programme, the phase, the prescriptions and exercises.
+    Returns a dict with the programme, the phase, the prescriptions and exercises. With
+    ``programme`` (the patient's active one) the exercises join its current phase.
     """
     started_on = started_on or today() - dt.timedelta(days=60)
-    programme = make_programme(patient, started_on=started_on)
-    phase = programme.phases[0]
+    if programme is None:
+        programme = make_programme(patient, started_on=started_on)
+    phase = programme.current_phase or programme.phases[0]
     phase.schedule_kind = schedule_kind
     for name, value in phase_fields.items():
         setattr(phase, name, value)

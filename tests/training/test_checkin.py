@@ -64,7 +64,7 @@ def test_an_earlier_day_can_be_checked_in_up_to_a_week_back(client_for):
         ({"morning_pain": ""}, "Kies je pijn van vanochtend."),
         ({"stiffness_minutes": "-1"}, "Vul een aantal minuten in van 0 tot 1440."),
         ({"stiffness_minutes": "2000"}, "Vul een aantal minuten in van 0 tot 1440."),
-        ({"sleep_quality": "great"}, "Kies goed, redelijk of slecht."),
+        ({"sleep_quality": "great"}, "Kies hoe je hebt geslapen: goed, redelijk of slecht."),
         ({"worse_than_yesterday": ""}, "Kies ja of nee."),
         ({"check_date": (today() + dt.timedelta(days=1)).isoformat()}, "in de toekomst"),
         ({"check_date": (today() - dt.timedelta(days=8)).isoformat()}, "7 dagen terug"),

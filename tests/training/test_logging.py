@@ -217,3 +217,12 @@ def test_two_simultaneous_submits_store_exactly_one_session(app, client_for, pla
     assert responses[0].headers["Location"] == responses[1].headers["Location"]
     assert sessions_stored() == 1
     assert db.session.scalar(select(func.count(ExerciseLog.id))) == 2
+
+
+def test_an_exercise_without_its_prescription_is_refused(client_for, plan):
+    data = session_form(plan, {"squat": {"as_prescribed": "y"}})
+    del data["exercises-0-prescription_id"]
+    response = client_for("patient").post("/training/today", data=data)
+    assert response.status_code == 200
+    assert "Deze oefening staat niet in je programma." in response.text
+    assert sessions_stored() == 0

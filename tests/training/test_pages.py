@@ -182,3 +182,11 @@ def test_patient_pages_cost_the_same_for_a_week_and_a_year_of_logs(
     with count_queries() as year:
         assert client.get(url).status_code == 200
     assert week.count == year.count
+
+
+@pytest.mark.parametrize(
+    "query", ["?end=0001-01-01", "?end=9999-12-31", "?weeks=-3", "?end=gisteren&weeks=x"]
+)
+def test_progress_page_ignores_hostile_arguments(client_for, world, query):
+    url = f"/training/patients/{world.patient.id}/progress{query}"
+    assert client_for("therapist").get(url).status_code == 200

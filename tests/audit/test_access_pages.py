@@ -1,0 +1,108 @@
+"""The admin's log with names and CSV export; the patient's "who viewed my record"."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import select
+
+from rehab.audit.models import AuditEntry
+from rehab.audit.services import record
+from rehab.extensions import db
+from tests.factories import make_patient
+
+
+def test_admin_sees_the_patients_name_beside_the_number(client_for, world):
+    client_for("therapist").get(f"/patients/{world.patient.id}")
+    client_for("other_therapist").get(f"/patients/{world.foreign_patient.id}")
+    html = client_for("admin").get("/audit/?action=view").text
+    assert f"{world.patient.id}</span> · {world.patient.full_name}" in html
+    assert world.foreign_patient.full_name not in html
+
+
+def test_names_come_from_one_query_however_many_patients(client_for, world, count_queries):
+    admin = client_for("admin")
+    for _ in range(2):
+        record("view", patient_id=world.patient.id, object_type="patient", actor=world.therapist)
+    db.session.commit()
+    with count_queries() as few:
+        admin.get("/audit/")
+    for n in range(15):
+        patient = make_patient(world.clinic, world.therapist, first_name=f"P{n}")
+        record("view", patient_id=patient.id, object_type="patient", actor=world.therapist)
+    db.session.commit()
+    with count_queries() as many:
+        admin.get("/audit/")
+    assert many.count == few.count
+
+
+def test_csv_export_holds_the_filtered_entries_and_is_logged(client_for, world):
+    client_for("therapist").get(f"/patients/{world.patient.id}")
+    client_for("therapist").get(f"/patients/{world.other_patient.id}")
+    record("view", patient_id=world.patient.id, object_type="note", actor=world.therapist,
+           summary="=HYPERLINK(\"http://evil\")")  # fmt: skip
+    db.session.commit()
+    response = client_for("admin").get(
+        f"/audit/export.csv?patient_id={world.patient.id}&action=view"
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert len(rows) == 2
+    assert {r["patient_id"] for r in rows} == {str(world.patient.id)}
+    assert {r["patient_name"] for r in rows} == {world.patient.full_name}
+    assert any(r["summary"].startswith("'=") for r in rows)  # no formula in a spreadsheet
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "audit_log"))
+    assert entry.action == "export" and entry.actor_id == world.admin.id
+    assert f"patient_id={world.patient.id}" in entry.summary
+
+
+def test_csv_export_shows_only_the_admins_clinic(client_for, world):
+    client_for("other_therapist").get(f"/patients/{world.foreign_patient.id}")
+    text = client_for("admin").get("/audit/export.csv").data.decode("utf-8-sig")
+    assert world.other_therapist.full_name not in text
+
+
+def test_patient_sees_who_viewed_their_record(client_for, world):
+    client_for("therapist").get(f"/patients/{world.patient.id}")
+    client_for("admin").get(f"/patients/{world.patient.id}")
+    client_for("therapist").get(f"/patients/{world.other_patient.id}")
+    # Another patient's refused attempt names that patient: it is never shown.
+    record("access_denied", patient_id=world.patient.id, object_type="patient",
+           actor=world.other_patient.user)  # fmt: skip
+    db.session.commit()
+    html = client_for("patient").get("/audit/my-record").text
+    assert world.therapist.full_name in html and "Therapeut" in html
+    assert world.admin.full_name in html and "Praktijkbeheerder" in html
+    assert "Ingezien: je dossier" in html
+    assert world.other_patient.user.full_name not in html
+    assert html.count('class="list-group-item"') == 2
+
+
+def test_the_access_page_speaks_the_patients_language(client_for, world):
+    world.patient.user.locale = "en"
+    db.session.commit()
+    client_for("therapist").get(f"/patients/{world.patient.id}")
+    html = client_for("patient").get("/audit/my-record").text
+    assert "Who viewed my record" in html and "Viewed: your record" in html
+
+
+def test_the_access_page_is_paginated_with_a_fixed_number_of_queries(
+    client_for, world, count_queries
+):
+    patient = client_for("patient")
+    with count_queries() as few:
+        patient.get("/audit/my-record")
+    for _ in range(60):
+        record("view", patient_id=world.patient.id, object_type="patient", actor=world.therapist)
+    db.session.commit()
+    with count_queries() as many:
+        first = patient.get("/audit/my-record")
+    assert many.count <= few.count + 1  # the pager's count query appears with rows
+    assert first.text.count('class="list-group-item"') == 25
+    last = patient.get("/audit/my-record?page=3")
+    assert last.text.count('class="list-group-item"') == 10
+    assert patient.get("/audit/my-record?page=99999999999999999999999").status_code == 200
+    assert patient.get("/audit/my-record?page=-4").status_code == 200
