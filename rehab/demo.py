@@ -56,8 +56,9 @@ def _area_seeders() -> list[Callable[[DemoClinic], None]]:
     from rehab.exercises import demo as exercises_demo
     from rehab.patients import demo as patients_demo
     from rehab.programmes import demo as programmes_demo
+    from rehab.training import demo as training_demo
 
-    return [exercises_demo.seed, patients_demo.seed, programmes_demo.seed]
+    return [exercises_demo.seed, patients_demo.seed, programmes_demo.seed, training_demo.seed]
 
 
 def seed() -> list[tuple[str, str, str]]:

@@ -1,17 +1,349 @@
-"""The patient's pages: today's exercises, logging and check-ins."""
+"""The patient's pages (today, check-in, history) and the therapist's (dashboard, progress)."""
 
 from __future__ import annotations
 
-from flask import render_template
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from rehab.auth.access import patient_required
-from rehab.patients.services import own_patient_record
-from rehab.training import bp
+from rehab.auth.access import patient_required, staff_required
+from rehab.core.pages import page_arg
+from rehab.core.urls import safe_next
+from rehab.extensions import db
+from rehab.patients.services import own_patient_record, patient_for
+from rehab.training import bp, services
+from rehab.training.forms import (
+    AcknowledgeForm,
+    CheckInForm,
+    DecisionForm,
+    DismissForm,
+    LogSessionForm,
+)
+from rehab.training.models import TrainingSession
+from rehab.training.pages import (
+    dashboard_page,
+    entry_from_form,
+    history_context,
+    prepare_session_form,
+    progress_context,
+)
+
+PROGRESS_WEEKS = (4, 12, 26, 52)
+PROGRESS_MAX_DAYS_BACK = 10 * 366
 
 
-@bp.route("/today")
+@bp.context_processor
+def _template_helpers() -> dict:
+    """Wording helpers for this blueprint's templates."""
+    from rehab.training import wording
+    from rehab.training.forms import SKIP_REASONS, SLEEP_LABELS
+
+    return {
+        "number": wording.number,
+        "percent": wording.percent,
+        "signed_percent": wording.signed_percent,
+        "describe": wording.describe,
+        "dose_text": wording.dose_text,
+        "logged_text": wording.logged_text,
+        "alert_titles": wording.ALERT_TITLES,
+        "severity_words": wording.SEVERITY_WORDS,
+        "action_words": wording.ACTION_WORDS,
+        "light_words": wording.LIGHT_WORDS,
+        "light_badges": wording.LIGHT_BADGES,
+        "mode_words": wording.MODE_WORDS,
+        "skip_reasons": SKIP_REASONS,
+        "sleep_labels": SLEEP_LABELS,
+    }
+
+
+# --- patients ---------------------------------------------------------------------------------
+
+
+@bp.route("/today", methods=["GET", "POST"])
 @patient_required
 def today():
     patient = own_patient_record(current_user)
-    return render_template("training/today.html", patient=patient)
+    day = services.clinic_today(patient.clinic)
+    plan = services.today_plan(patient, day)
+    form = LogSessionForm()
+    form.today = day
+    if request.method == "POST" and plan.has_programme:
+        stored = services.session_by_key(form.submission_key.data or "")
+        if stored is not None:
+            return _show_stored(stored, patient)
+        prepare_session_form(form, plan.allowed, day)
+        if form.validate():
+            try:
+                session, created = services.log_session(
+                    current_user, patient, entry_from_form(form, plan.allowed), today=day
+                )
+            except services.LoggingRefused as refused:
+                _refusal_to_form(form, refused)
+            else:
+                if not created:
+                    return _show_stored(session, patient)
+                flash(_("Your session has been saved. Well done!"), "success")
+                return redirect(url_for("training.session_detail", session_id=session.id))
+    elif request.method == "POST":
+        return redirect(url_for("training.today"))  # no programme: the page says so
+    else:
+        prepare_session_form(form, plan.due, day, new=True)
+    return render_template("training/today.html", patient=patient, plan=plan, form=form, today=day)
+
+
+def _show_stored(session, patient):
+    if session.patient_id != patient.id:
+        abort(409)
+    flash(_("This session was already saved; here it is."), "info")
+    return redirect(url_for("training.session_detail", session_id=session.id))
+
+
+def _refusal_to_form(form, refused: services.LoggingRefused) -> None:
+    target = getattr(form, refused.field, None) if refused.field else None
+    if target is not None:
+        target.errors = [*list(target.errors or []), refused.message]
+    else:
+        form.form_errors.append(refused.message)
+
+
+@bp.route("/sessions/<int:session_id>")
+@patient_required
+def session_detail(session_id: int):
+    patient = own_patient_record(current_user)
+    session = _own_session(patient, session_id)
+    day = services.clinic_today(patient.clinic)
+    from rehab.training.pages import session_context
+
+    return render_template(
+        "training/session.html",
+        patient=patient,
+        session=session,
+        can_correct=services.can_correct(session, patient, day),
+        **session_context(session),
+    )
+
+
+@bp.route("/sessions/<int:session_id>/correct", methods=["GET", "POST"])
+@patient_required
+def edit_session(session_id: int):
+    patient = own_patient_record(current_user)
+    session = _own_session(patient, session_id)
+    day = services.clinic_today(patient.clinic)
+    if not services.can_correct(session, patient, day):
+        flash(_("A session can only be corrected on the day you logged it."), "warning")
+        return redirect(url_for("training.session_detail", session_id=session.id))
+    from rehab.training.pages import prescriptions_for_correction
+
+    prescriptions = prescriptions_for_correction(patient, session)
+    form = LogSessionForm()
+    form.today = day
+    prepare_session_form(form, prescriptions, day, session=session)
+    if request.method == "POST" and form.validate():
+        try:
+            services.correct_session(
+                current_user, patient, session, entry_from_form(form, prescriptions), today=day
+            )
+        except services.LoggingRefused as refused:
+            _refusal_to_form(form, refused)
+        else:
+            flash(_("Your session has been corrected."), "success")
+            return redirect(url_for("training.session_detail", session_id=session.id))
+    return render_template(
+        "training/correct.html", patient=patient, session=session, form=form, today=day,
+        prescriptions=prescriptions,
+    )  # fmt: skip
+
+
+def _own_session(patient, session_id: int) -> TrainingSession:
+    """The logged-in patient's own session; another patient's (or none) is a 404."""
+    session = db.session.get(TrainingSession, session_id)
+    if session is None or session.patient_id != patient.id:
+        abort(404)
+    return session
+
+
+@bp.route("/check-in", methods=["GET", "POST"])
+@patient_required
+def checkin():
+    patient = own_patient_record(current_user)
+    day = services.clinic_today(patient.clinic)
+    chosen = _date_arg(request.args.get("date")) or day
+    if not day - dt.timedelta(days=7) <= chosen <= day:
+        chosen = day
+    existing = services.check_in_on(patient, chosen)
+    form = CheckInForm()
+    form.today = day
+    if request.method == "GET":
+        form.check_date.data = chosen
+        if existing is not None:
+            form.morning_pain.data = existing.morning_pain
+            form.stiffness_minutes.data = existing.stiffness_minutes
+            form.sleep_quality.data = existing.sleep_quality
+            form.worse_than_yesterday.data = _yes_no(existing.worse_than_yesterday)
+            form.note.data = existing.note
+    elif form.validate():
+        entry = services.CheckInEntry(
+            check_date=form.check_date.data,
+            morning_pain=form.morning_pain.data,
+            stiffness_minutes=form.stiffness_minutes.data,
+            sleep_quality=form.sleep_quality.data,
+            worse_than_yesterday=form.worse_than_yesterday.data == "yes",
+            note=form.note.data,
+        )
+        try:
+            saved, created = services.save_check_in(current_user, patient, entry, today=day)
+        except services.LoggingRefused as refused:
+            _refusal_to_form(form, refused)
+        else:
+            flash(
+                _("Your check-in has been saved.")
+                if created
+                else _("Your check-in has been updated."),
+                "success",
+            )
+            return redirect(url_for("training.checkin", date=saved.check_date.isoformat()))
+    return render_template(
+        "training/checkin.html",
+        patient=patient,
+        form=form,
+        existing=existing,
+        recent=services.recent_check_ins(patient, day),
+        today=day,
+    )
+
+
+def _date_arg(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+@bp.route("/history")
+@patient_required
+def history():
+    patient = own_patient_record(current_user)
+    day = services.clinic_today(patient.clinic)
+    page = page_arg()
+    return render_template(
+        "training/history.html", patient=patient, **history_context(patient, day, page)
+    )
+
+
+# --- therapists -------------------------------------------------------------------------------
+
+
+@bp.route("/dashboard")
+@staff_required
+def dashboard():
+    scope = request.args.get("scope", "mine")
+    if scope not in ("mine", "clinic"):
+        scope = "mine"
+    page = page_arg()
+    context = dashboard_page(current_user, scope=scope, page=page)
+    return render_template(
+        "training/dashboard.html",
+        scope=scope,
+        decision_form=DecisionForm(),
+        dismiss_form=DismissForm(),
+        acknowledge_form=AcknowledgeForm(),
+        **context,
+    )
+
+
+@bp.route("/patients/<int:patient_id>/progress")
+@staff_required
+def progress(patient_id: int):
+    patient = patient_for(current_user, patient_id, what="progress")
+    weeks = request.args.get("weeks", 12, type=int)
+    if weeks not in PROGRESS_WEEKS:
+        weeks = 12
+    today = services.clinic_today(patient.clinic)
+    end = _date_arg(request.args.get("end")) or today
+    if not today - dt.timedelta(days=PROGRESS_MAX_DAYS_BACK) <= end <= today:
+        end = today  # a hostile or mistyped ?end= shows the latest weeks
+    return render_template(
+        "training/progress.html",
+        patient=patient,
+        weeks=weeks,
+        week_choices=PROGRESS_WEEKS,
+        decision_form=DecisionForm(),
+        dismiss_form=DismissForm(),
+        acknowledge_form=AcknowledgeForm(),
+        **progress_context(patient, end=end, weeks=weeks, today=today),
+    )
+
+
+def _back(patient_id: int):
+    return redirect(
+        safe_next(request.form.get("next")) or url_for("training.progress", patient_id=patient_id)
+    )
+
+
+@bp.route("/patients/<int:patient_id>/suggestions/<int:suggestion_id>/accept", methods=["POST"])
+@staff_required
+def accept_suggestion(patient_id: int, suggestion_id: int):
+    patient, suggestion = services.suggestion_for(current_user, patient_id, suggestion_id)
+    if not DecisionForm().validate_on_submit():
+        abort(400)
+    from rehab.training.pages import suggestion_reason_text
+
+    try:
+        services.accept_suggestion(
+            current_user,
+            patient,
+            suggestion,
+            today=services.clinic_today(patient.clinic),
+            reason=suggestion_reason_text(suggestion),
+        )
+    except services.DecisionRefused as refused:
+        flash(_decision_message(str(refused)), "warning")
+    else:
+        flash(_("Suggestion accepted: the prescription has its new dose."), "success")
+    return _back(patient.id)
+
+
+@bp.route("/patients/<int:patient_id>/suggestions/<int:suggestion_id>/dismiss", methods=["POST"])
+@staff_required
+def dismiss_suggestion(patient_id: int, suggestion_id: int):
+    patient, suggestion = services.suggestion_for(current_user, patient_id, suggestion_id)
+    form = DismissForm()
+    if not form.validate_on_submit():
+        flash(_("The note can be at most 500 characters."), "warning")
+        return _back(patient.id)
+    try:
+        services.dismiss_suggestion(current_user, patient, suggestion, form.note.data)
+    except services.DecisionRefused as refused:
+        flash(_decision_message(str(refused)), "warning")
+    else:
+        flash(_("Suggestion dismissed."), "success")
+    return _back(patient.id)
+
+
+@bp.route("/patients/<int:patient_id>/alerts/<int:alert_id>/acknowledge", methods=["POST"])
+@staff_required
+def acknowledge_alert(patient_id: int, alert_id: int):
+    patient, alert = services.alert_for(current_user, patient_id, alert_id)
+    form = AcknowledgeForm()
+    if not form.validate_on_submit():
+        flash(_("The note can be at most 500 characters."), "warning")
+        return _back(patient.id)
+    try:
+        services.acknowledge_alert(current_user, patient, alert, form.note.data)
+    except services.DecisionRefused:
+        flash(_("This alert was already acknowledged."), "warning")
+    else:
+        flash(_("Alert acknowledged."), "success")
+    return _back(patient.id)
+
+
+def _decision_message(code: str) -> str:
+    if code == "stale":
+        return _("The dose changed since this suggestion was made; it has been set aside.")
+    return _("This suggestion was already decided.")

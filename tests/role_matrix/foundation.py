@@ -2,7 +2,6 @@
 
 from tests.role_matrix import (
     ADMIN_PAGE,
-    PATIENT_PAGE,
     STAFF_OBJECT,
     STAFF_PAGE,
     Case,
@@ -74,6 +73,5 @@ CASES = [
         method="POST",
         params=lambda w: {"patient_id": w.patient.id},
     ),
-    Case("training.today", PATIENT_PAGE),
     Case("audit.index", ADMIN_PAGE),
 ]

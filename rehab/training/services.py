@@ -1,0 +1,707 @@
+"""Operations on what patients log: sessions, check-ins, and the therapist's decisions.
+
+Services take the acting user and plain values, write the audit entry and commit once per
+user action. After a session or a check-in the patient's suggestions are recomputed and the
+patient's alerts scanned, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import abort
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from rehab.audit.services import Action, record
+from rehab.exercises.models import Exercise
+from rehab.extensions import db
+from rehab.patients.models import Patient
+from rehab.patients.services import patient_for
+from rehab.programmes.models import (
+    Phase,
+    Prescription,
+    PrescriptionVersion,
+    Programme,
+    Suggestion,
+)
+from rehab.training.models import Alert, CheckIn, ExerciseLog, TrainingSession
+from rehab.training.schedule import (
+    Schedule,
+    due_prescriptions,
+    is_session_day,
+    monday_of,
+    next_rotation_label,
+    next_session_day,
+    session_label_of,
+)
+
+SESSIONS_PER_PAGE = 20
+
+
+class LoggingRefused(Exception):
+    """The entry cannot be stored; ``message`` says why in the user's words."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class DecisionRefused(Exception):
+    """A suggestion or alert that was already decided, or whose dose changed meanwhile."""
+
+
+# --- the programme and today's plan ---------------------------------------------------------
+
+
+def active_programme(patient_id: int) -> Programme | None:
+    """The patient's active programme with its current phase and prescriptions loaded.
+
+    Stand-in for ``rehab.programmes.services.active_programme`` until wip/programmes lands:
+    switch the body to that call then.
+    """
+    return db.session.scalar(
+        select(Programme)
+        .where(Programme.patient_id == patient_id, Programme.status == "active")
+        .options(selectinload(Programme.current_phase).selectinload(Phase.prescriptions))
+    )
+
+
+def current_prescriptions(programme: Programme | None) -> list[Prescription]:
+    if programme is None or programme.current_phase is None:
+        return []
+    return list(programme.current_phase.prescriptions)
+
+
+def exercises_by_id(ids) -> dict[int, Exercise]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    return {e.id: e for e in db.session.scalars(select(Exercise).where(Exercise.id.in_(ids)))}
+
+
+def clinic_today(clinic) -> dt.date:
+    """Today in the clinic's time zone: a session at 00:30 belongs to that day."""
+    return dt.datetime.now(ZoneInfo(clinic.timezone)).date()
+
+
+def logged_on_day(timestamp: dt.datetime, clinic) -> dt.date:
+    return timestamp.astimezone(ZoneInfo(clinic.timezone)).date()
+
+
+@dataclass
+class TodayPlan:
+    """What the patient's today page shows."""
+
+    programme: Programme | None
+    schedule: Schedule | None
+    due: list[Prescription] = field(default_factory=list)
+    allowed: list[Prescription] = field(default_factory=list)
+    exercises: dict[int, Exercise] = field(default_factory=dict)
+    rest_day: bool = False
+    next_session_day: dt.date | None = None
+    label: str | None = None
+    done_this_week: int = 0
+    per_week: int | None = None
+    logged_today: list[TrainingSession] = field(default_factory=list)
+
+    @property
+    def has_programme(self) -> bool:
+        return bool(self.allowed)
+
+
+def today_plan(patient: Patient, today: dt.date) -> TodayPlan:
+    """The exercises due today from the current phase, with the week's progress.
+
+    per_week: all prescriptions, "N of M sessions this week"; weekdays: only on those
+    days, otherwise a rest day with the next session day; rotation: the label after the
+    last logged session's. A fixed number of queries.
+    """
+    programme = active_programme(patient.id)
+    prescriptions = current_prescriptions(programme)
+    if not prescriptions:
+        return TodayPlan(programme=programme, schedule=None)
+    phase = programme.current_phase
+    schedule = Schedule.of(phase)
+    monday = monday_of(today)
+    sessions = list(
+        db.session.scalars(
+            select(TrainingSession)
+            .where(
+                TrainingSession.patient_id == patient.id,
+                TrainingSession.session_date >= monday,
+                TrainingSession.session_date <= today,
+            )
+            .order_by(TrainingSession.session_date, TrainingSession.id)
+        )
+    )
+    label = None
+    if schedule.kind == "rotation" and schedule.rotation:
+        label = next_rotation_label(schedule.rotation, _last_rotation_label(patient, phase))
+    plan = TodayPlan(
+        programme=programme,
+        schedule=schedule,
+        # A rotation label without exercises of its own falls back to the whole phase.
+        due=due_prescriptions(prescriptions, schedule, label) or prescriptions,
+        allowed=prescriptions,
+        exercises=exercises_by_id(p.exercise_id for p in prescriptions),
+        rest_day=not is_session_day(schedule, today),
+        next_session_day=next_session_day(schedule, today),
+        label=label,
+        done_this_week=len(sessions),
+        per_week=schedule.sessions_prescribed_per_week,
+        logged_today=[s for s in sessions if s.session_date == today],
+    )
+    return plan
+
+
+def _last_rotation_label(patient: Patient, phase: Phase) -> str | None:
+    """The rotation label of the patient's latest session in this phase, from its exercises."""
+    latest = (
+        select(TrainingSession.id)
+        .where(TrainingSession.patient_id == patient.id, TrainingSession.phase_id == phase.id)
+        .order_by(TrainingSession.session_date.desc(), TrainingSession.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    labels = db.session.scalars(
+        select(Prescription.session_label)
+        .join(ExerciseLog, ExerciseLog.prescription_id == Prescription.id)
+        .where(ExerciseLog.session_id == latest)
+    ).all()
+    return session_label_of(labels, Schedule.of(phase).rotation)
+
+
+def new_submission_key() -> str:
+    """A fresh key for a rendered form: resending that form carries the same key."""
+    return secrets.token_urlsafe(24)
+
+
+# --- logging a session ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExerciseEntry:
+    """What the patient logged of one prescription (None = not entered)."""
+
+    prescription_id: int
+    as_prescribed: bool = False
+    skipped: bool = False
+    skip_reason: str | None = None
+    sets: int | None = None
+    reps: int | None = None
+    hold_seconds: int | None = None
+    duration_seconds: int | None = None
+    distance_m: int | None = None
+    load_kg: Decimal | None = None
+    pain_during: int | None = None
+    effort: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    submission_key: str
+    session_date: dt.date
+    duration_minutes: int
+    session_rpe: int
+    pain_after: int | None = None
+    note: str | None = None
+    exercises: tuple[ExerciseEntry, ...] = ()
+
+
+def session_by_key(key: str) -> TrainingSession | None:
+    return db.session.scalar(select(TrainingSession).where(TrainingSession.submission_key == key))
+
+
+def session_for(actor, session_id: int) -> TrainingSession:
+    """A session of the logged-in patient, or of a patient the staff member may see; else 404."""
+    session = db.session.get(
+        TrainingSession, session_id, options=[selectinload(TrainingSession.exercises)]
+    )
+    if session is None:
+        abort(404)
+    patient_for(actor, session.patient_id, what="training_session")
+    return session
+
+
+def log_session(
+    actor, patient: Patient, entry: SessionEntry, *, today: dt.date
+) -> tuple[TrainingSession, bool]:
+    """Store a session with its exercises; returns (session, created).
+
+    The same submission key twice (double tap, resend, back button) returns the stored
+    session: the unique index decides when two requests race.
+    """
+    stored = session_by_key(entry.submission_key)
+    if stored is not None:
+        return _same_patient(stored, patient), False
+    _check_date(entry.session_date, today)
+    programme = active_programme(patient.id)
+    allowed = {p.id: p for p in current_prescriptions(programme)}
+    _check_prescriptions(entry.exercises, allowed)
+    versions = _current_version_ids(allowed.values())
+    session = TrainingSession(
+        patient_id=patient.id,
+        programme_id=programme.id if programme else None,
+        phase_id=programme.current_phase_id if programme else None,
+        session_date=entry.session_date,
+        duration_minutes=entry.duration_minutes,
+        session_rpe=entry.session_rpe,
+        pain_after=entry.pain_after,
+        note=entry.note,
+        submission_key=entry.submission_key,
+    )
+    for exercise in entry.exercises:
+        prescription = allowed[exercise.prescription_id]
+        log = ExerciseLog(prescription_id=prescription.id, exercise_id=prescription.exercise_id)
+        _fill_log(log, exercise, prescription, versions[prescription.id])
+        session.exercises.append(log)
+    db.session.add(session)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another request with the same key won the race: show what it stored.
+        db.session.rollback()
+        stored = session_by_key(entry.submission_key)
+        if stored is None:
+            raise
+        return _same_patient(stored, patient), False
+    record(
+        Action.CREATE,
+        patient_id=patient.id,
+        object_type="training_session",
+        object_id=session.id,
+        summary=_session_summary(session),
+        actor=actor,
+    )
+    after_logging(patient, today=today)
+    db.session.commit()
+    return session, True
+
+
+def correct_session(
+    actor, patient: Patient, session: TrainingSession, entry: SessionEntry, *, today: dt.date
+) -> TrainingSession:
+    """Correct a session on the day it was logged; exercises left blank are removed."""
+    if not can_correct(session, patient, today):
+        raise LoggingRefused(_refusal("correct_closed"))
+    _check_date(entry.session_date, today)
+    logged = {log.prescription_id: log for log in session.exercises}
+    programme = active_programme(patient.id)
+    allowed = {p.id: p for p in current_prescriptions(programme)}
+    allowed.update(_prescriptions_by_id(set(logged) - set(allowed)))
+    _check_prescriptions(entry.exercises, allowed)
+    versions = _current_version_ids(allowed.values())
+    session.session_date = entry.session_date
+    session.duration_minutes = entry.duration_minutes
+    session.session_rpe = entry.session_rpe
+    session.pain_after = entry.pain_after
+    session.note = entry.note
+    kept = set()
+    for exercise in entry.exercises:
+        prescription = allowed[exercise.prescription_id]
+        log = logged.get(prescription.id)
+        if log is None:
+            log = ExerciseLog(prescription_id=prescription.id, exercise_id=prescription.exercise_id)
+            session.exercises.append(log)
+        version_id = log.prescription_version_id or versions[prescription.id]
+        _fill_log(log, exercise, prescription, version_id)
+        kept.add(prescription.id)
+    for prescription_id, log in logged.items():
+        if prescription_id not in kept:
+            session.exercises.remove(log)
+    record(
+        Action.UPDATE,
+        patient_id=patient.id,
+        object_type="training_session",
+        object_id=session.id,
+        summary="corrected: " + _session_summary(session),
+        actor=actor,
+    )
+    db.session.flush()
+    after_logging(patient, today=today)
+    db.session.commit()
+    return session
+
+
+def can_correct(session: TrainingSession, patient: Patient, today: dt.date) -> bool:
+    """A session can be corrected on the calendar day it was logged (clinic time)."""
+    return logged_on_day(session.created_at, patient.clinic) == today
+
+
+def _same_patient(stored: TrainingSession, patient: Patient) -> TrainingSession:
+    if stored.patient_id != patient.id:
+        abort(409)
+    return stored
+
+
+def _check_date(day: dt.date, today: dt.date) -> None:
+    from rehab.training.forms import DAYS_BACK
+
+    if day > today:
+        raise LoggingRefused(_refusal("future"), "session_date")
+    if day < today - dt.timedelta(days=DAYS_BACK):
+        raise LoggingRefused(_refusal("too_old"), "session_date")
+
+
+def _check_prescriptions(entries, allowed: dict[int, Prescription]) -> None:
+    if not entries:
+        raise LoggingRefused(_refusal("nothing"))
+    ids = [entry.prescription_id for entry in entries]
+    if len(set(ids)) != len(ids) or any(pid not in allowed for pid in ids):
+        raise LoggingRefused(_refusal("not_yours"), "exercises")
+
+
+def _refusal(code: str) -> str:
+    from flask_babel import gettext as _
+
+    from rehab.training.forms import DAYS_BACK
+
+    return {
+        "future": _("This date lies in the future. Log what you have done."),
+        "too_old": _(
+            "You can log up to %(days)s days back. Tell your therapist about earlier days.",
+            days=DAYS_BACK,
+        ),
+        "nothing": _("Tick at least one exercise as done (or skipped), or enter what you did."),
+        "not_yours": _("This exercise is not in your programme."),
+        "correct_closed": _("A session can only be corrected on the day you logged it."),
+    }[code]
+
+
+def _prescriptions_by_id(ids) -> dict[int, Prescription]:
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(Prescription).where(Prescription.id.in_(ids)))
+    return {p.id: p for p in rows}
+
+
+def _current_version_ids(prescriptions) -> dict[int, int]:
+    """The id of each prescription's current dose version (one query)."""
+    ids = [p.id for p in prescriptions]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(PrescriptionVersion.prescription_id, PrescriptionVersion.id)
+        .join(
+            Prescription,
+            and_(
+                Prescription.id == PrescriptionVersion.prescription_id,
+                Prescription.current_version == PrescriptionVersion.version,
+            ),
+        )
+        .where(Prescription.id.in_(ids))
+    ).all()
+    found = dict(rows)
+    missing = [pid for pid in ids if pid not in found]
+    if missing:
+        # Every prescription gets version 1 when it is made (dosing.record_first_version).
+        raise RuntimeError(f"prescriptions without a current version: {missing}")
+    return found
+
+
+def _fill_log(
+    log: ExerciseLog, entry: ExerciseEntry, prescription: Prescription, version_id: int
+) -> None:
+    """Copy one entry into a log; "done as prescribed" means the prescribed dose.
+
+    A rep range counts as its bottom: progressing needs the top logged in so many words,
+    so that one tap never claims more than the patient did.
+    """
+    log.prescription_version_id = version_id
+    log.skipped = entry.skipped
+    log.skip_reason = entry.skip_reason if entry.skipped else None
+    log.pain_during = entry.pain_during
+    amounts = dict(
+        sets_done=entry.sets,
+        reps_done=entry.reps,
+        hold_seconds_done=entry.hold_seconds,
+        duration_seconds_done=entry.duration_seconds,
+        distance_m_done=entry.distance_m,
+        load_kg=entry.load_kg,
+    )
+    effort = entry.effort
+    if entry.skipped:
+        amounts = dict.fromkeys(amounts)
+        effort = None
+    elif entry.as_prescribed:
+        amounts = prescribed_amounts(prescription)
+        if effort is None and prescription.target_effort is not None:
+            effort = prescription.target_effort
+    for name, value in amounts.items():
+        setattr(log, name, value)
+    log.effort = effort
+
+
+def prescribed_amounts(prescription: Prescription) -> dict:
+    """The logged values that "done as prescribed" stands for."""
+    p = prescription
+    counted = p.dosage_type in ("reps", "hold")
+    return dict(
+        sets_done=p.sets,
+        reps_done=p.reps_min if counted else None,
+        hold_seconds_done=p.hold_seconds if p.dosage_type == "hold" else None,
+        duration_seconds_done=p.duration_seconds if p.dosage_type == "time" else None,
+        distance_m_done=p.distance_m if p.dosage_type == "distance" else None,
+        load_kg=p.load_kg if p.load_kind == "kg" else None,
+    )
+
+
+def _session_summary(session: TrainingSession) -> str:
+    done = Counter("skipped" if log.skipped else "done" for log in session.exercises)
+    return (
+        f"{session.session_date.isoformat()}: {session.duration_minutes} min, "
+        f"RPE {session.session_rpe}, {done['done']} done, {done['skipped']} skipped"
+    )
+
+
+def patient_sessions_statement(patient: Patient):
+    """The patient's sessions, newest first, with their exercises (for a paginated list)."""
+    return (
+        select(TrainingSession)
+        .where(TrainingSession.patient_id == patient.id)
+        .options(selectinload(TrainingSession.exercises))
+        .order_by(TrainingSession.session_date.desc(), TrainingSession.id.desc())
+    )
+
+
+# --- the daily check-in -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckInEntry:
+    check_date: dt.date
+    morning_pain: int
+    stiffness_minutes: int
+    sleep_quality: str | None
+    worse_than_yesterday: bool | None
+    note: str | None = None
+
+
+def check_in_on(patient: Patient, day: dt.date) -> CheckIn | None:
+    return db.session.scalar(
+        select(CheckIn).where(CheckIn.patient_id == patient.id, CheckIn.check_date == day)
+    )
+
+
+def recent_check_ins(patient: Patient, today: dt.date, days: int = 7) -> list[CheckIn]:
+    return list(
+        db.session.scalars(
+            select(CheckIn)
+            .where(
+                CheckIn.patient_id == patient.id,
+                CheckIn.check_date >= today - dt.timedelta(days=days),
+                CheckIn.check_date <= today,
+            )
+            .order_by(CheckIn.check_date.desc())
+        )
+    )
+
+
+def save_check_in(
+    actor, patient: Patient, entry: CheckInEntry, *, today: dt.date
+) -> tuple[CheckIn, bool]:
+    """One check-in per day: a second one for the same day updates it. Returns (row, created)."""
+    _check_date(entry.check_date, today)
+    check_in = check_in_on(patient, entry.check_date)
+    created = check_in is None
+    if created:
+        check_in = CheckIn(patient_id=patient.id, check_date=entry.check_date)
+        db.session.add(check_in)
+    _fill_check_in(check_in, entry)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same day was saved by another request a moment ago: update that one.
+        db.session.rollback()
+        check_in = check_in_on(patient, entry.check_date)
+        if check_in is None:
+            raise
+        created = False
+        _fill_check_in(check_in, entry)
+        db.session.flush()
+    record(
+        Action.CREATE if created else Action.UPDATE,
+        patient_id=patient.id,
+        object_type="check_in",
+        object_id=check_in.id,
+        summary=f"{entry.check_date.isoformat()}: pain {entry.morning_pain}, "
+        f"stiffness {entry.stiffness_minutes} min, sleep {entry.sleep_quality}",
+        actor=actor,
+    )
+    after_logging(patient, today=today)
+    db.session.commit()
+    return check_in, created
+
+
+def _fill_check_in(check_in: CheckIn, entry: CheckInEntry) -> None:
+    check_in.morning_pain = entry.morning_pain
+    check_in.stiffness_minutes = entry.stiffness_minutes
+    check_in.sleep_quality = entry.sleep_quality
+    check_in.worse_than_yesterday = entry.worse_than_yesterday
+    check_in.note = entry.note
+
+
+def after_logging(patient: Patient, *, today: dt.date) -> None:
+    """Recompute the patient's suggestions and scan their alerts (caller commits)."""
+    from rehab.training.alerts import scan_alerts
+    from rehab.training.suggestions import refresh_suggestions
+
+    refresh_suggestions(patient, today=today)
+    scan_alerts(today=today, patient_ids=[patient.id])
+
+
+# --- the therapist's decisions ------------------------------------------------------------------
+
+
+def suggestion_for(actor, patient_id: int, suggestion_id: int) -> tuple[Patient, Suggestion]:
+    patient = patient_for(actor, patient_id, what="suggestion")
+    suggestion = db.session.scalar(
+        select(Suggestion).where(
+            Suggestion.id == suggestion_id, Suggestion.patient_id == patient.id
+        )
+    )
+    if suggestion is None:
+        abort(404)
+    return patient, suggestion
+
+
+def alert_for(actor, patient_id: int, alert_id: int) -> tuple[Patient, Alert]:
+    patient = patient_for(actor, patient_id, what="alert")
+    alert = db.session.scalar(
+        select(Alert).where(Alert.id == alert_id, Alert.patient_id == patient.id)
+    )
+    if alert is None:
+        abort(404)
+    return patient, alert
+
+
+def accept_suggestion(
+    actor, patient: Patient, suggestion: Suggestion, *, today: dt.date, reason: str
+) -> PrescriptionVersion | None:
+    """Apply the suggested dose (or ladder step) as the prescription's next version.
+
+    The old dose stays in the prescription's history; a dose changed since the suggestion
+    was made refuses it (the therapist decides on what they saw).
+    """
+    from rehab.programmes.dosing import change_dose, from_snapshot
+
+    if suggestion.status != "open":
+        raise DecisionRefused("closed")
+    prescription = db.session.get(Prescription, suggestion.prescription_id)
+    if prescription is None or prescription.current_version != suggestion.based_on_version:
+        suggestion.status = "superseded"
+        db.session.commit()
+        raise DecisionRefused("stale")
+    version = change_dose(
+        prescription,
+        from_snapshot(suggestion.new_dose or {}),
+        actor=actor,
+        reason=reason,
+        exercise_id=suggestion.new_exercise_id,
+        suggestion_id=suggestion.id,
+        today=today,
+    )
+    _decide(suggestion, "accepted", actor, None)
+    record(
+        Action.UPDATE,
+        patient_id=patient.id,
+        object_type="suggestion",
+        object_id=suggestion.id,
+        summary=f"accepted ({suggestion.action}) for prescription {prescription.id}: "
+        f"dose version {suggestion.based_on_version} → {prescription.current_version}",
+        actor=actor,
+    )
+    db.session.commit()
+    return version
+
+
+def dismiss_suggestion(actor, patient: Patient, suggestion: Suggestion, note: str | None) -> None:
+    if suggestion.status != "open":
+        raise DecisionRefused("closed")
+    _decide(suggestion, "dismissed", actor, note)
+    record(
+        Action.UPDATE,
+        patient_id=patient.id,
+        object_type="suggestion",
+        object_id=suggestion.id,
+        summary=f"dismissed ({suggestion.action})" + (f": {note}" if note else ""),
+        actor=actor,
+    )
+    db.session.commit()
+
+
+def _decide(suggestion: Suggestion, status: str, actor, note: str | None) -> None:
+    from rehab.core.db import utcnow
+
+    suggestion.status = status
+    suggestion.decided_by_id = actor.id
+    suggestion.decided_at = utcnow()
+    suggestion.note = note
+
+
+def acknowledge_alert(actor, patient: Patient, alert: Alert, note: str | None) -> None:
+    from rehab.core.db import utcnow
+
+    if alert.acknowledged_at is not None:
+        raise DecisionRefused("closed")
+    alert.acknowledged_at = utcnow()
+    alert.acknowledged_by_id = actor.id
+    alert.acknowledgement_note = note
+    record(
+        Action.UPDATE,
+        patient_id=patient.id,
+        object_type="alert",
+        object_id=alert.id,
+        summary=f"acknowledged {alert.kind} {alert.dedupe_key}" + (f": {note}" if note else ""),
+        actor=actor,
+    )
+    db.session.commit()
+
+
+def open_suggestions(patient_ids) -> list[Suggestion]:
+    ids = list(patient_ids)
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Suggestion)
+            .where(Suggestion.patient_id.in_(ids), Suggestion.status == "open")
+            .order_by(Suggestion.patient_id, Suggestion.created_at.desc(), Suggestion.id)
+        )
+    )
+
+
+def open_alerts(patient_ids) -> list[Alert]:
+    from rehab.training.alerts import severity_order
+
+    ids = list(patient_ids)
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Alert)
+            .where(Alert.patient_id.in_(ids), Alert.acknowledged_at.is_(None))
+            .order_by(Alert.patient_id, severity_order(), Alert.created_at.desc(), Alert.id)
+        )
+    )
+
+
+def last_logged_days(patient_ids) -> dict[int, dt.date]:
+    """The latest session day per patient (one aggregate query)."""
+    ids = list(patient_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(TrainingSession.patient_id, func.max(TrainingSession.session_date))
+        .where(TrainingSession.patient_id.in_(ids))
+        .group_by(TrainingSession.patient_id)
+    ).all()
+    return dict(rows)

@@ -1,0 +1,338 @@
+"""Doses, reasons and alerts in words, in the reader's language.
+
+The calculations return codes with numbers (rehab.progress.reasons.Reason); this module
+turns them into sentences such as "pain during exercise 6/10 is above 5".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+from flask_babel import format_date, format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from rehab.progress.reasons import Reason
+
+_DATE_KEYS = {"day", "since", "week_start", "reference_week_start", "last"}
+
+
+def number(value: Any, places: int = 1) -> str:
+    """A number as people write it: 12, 12.5 (12,5 in Dutch); None → "–"."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except ArithmeticError:
+            return value
+    return format_decimal(value, format="#,##0." + "#" * max(places, 0))
+
+
+def percent(fraction: Any) -> str:
+    """A fraction as a whole percentage: 0.667 → "67 %"; None → "–"."""
+    if fraction is None:
+        return "–"
+    return f"{format_decimal(round(float(fraction) * 100), format='#,##0')} %"
+
+
+def signed_percent(pct: Any) -> str:
+    """A change in %: "+12 %", "−5 %"; None → "–"."""
+    if pct is None:
+        return "–"
+    sign = "+" if pct > 0 else ("−" if pct < 0 else "")
+    return f"{sign}{format_decimal(abs(round(float(pct))), format='#,##0')} %"
+
+
+def _day(value: Any) -> str:
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return format_date(value, "d MMM yyyy") if isinstance(value, dt.date) else "–"
+
+
+def jsonable(value: Any) -> Any:
+    """Reason values as JSON: dates as ISO text, Decimals as plain text, enums as text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
+def reasons_json(reasons) -> list[dict]:
+    return [{"code": r.code, "values": jsonable(dict(r.values))} for r in reasons]
+
+
+# --- doses --------------------------------------------------------------------------------------
+
+
+def dose_text(dose: Any) -> str:
+    """A dose in words, e.g. "3 × 8–12 reps · 12 kg · RPE 7 · rest 60 s".
+
+    Takes a Prescription or a mapping of its dose fields (a suggestion's new dose).
+    Stand-in for ``rehab.programmes.services.dose_text`` until wip/programmes lands.
+    """
+    d = SimpleNamespace(**dose) if isinstance(dose, Mapping) else dose
+    parts = [_amount(d)]
+    load_kind = getattr(d, "load_kind", None)
+    if load_kind == "kg" and getattr(d, "load_kg", None) is not None:
+        parts.append(_("%(kg)s kg", kg=number(d.load_kg)))
+    elif load_kind == "band":
+        colour = getattr(d, "band_colour", None) or getattr(d, "band", None)
+        parts.append(_("band %(colour)s", colour=colour) if colour else _("band"))
+    elif getattr(d, "dosage_type", "reps") in ("reps", "hold"):
+        parts.append(_("body weight"))
+    sides = getattr(d, "sides", None)
+    if sides in SIDE_WORDS:
+        parts.append(str(SIDE_WORDS[sides]))
+    effort = getattr(d, "target_effort", None)
+    if effort is not None:
+        if getattr(d, "effort_kind", "rpe") == "rir":
+            parts.append(_("%(n)s reps in reserve", n=number(effort)))
+        else:
+            parts.append(_("effort %(n)s/10", n=number(effort)))
+    if getattr(d, "tempo", None):
+        parts.append(_("tempo %(tempo)s", tempo=d.tempo))
+    if getattr(d, "rest_seconds", None):
+        parts.append(_("rest %(s)s s", s=d.rest_seconds))
+    return " · ".join(part for part in parts if part)
+
+
+SIDE_WORDS = {"each": _l("each side"), "left": _l("left only"), "right": _l("right only")}
+
+
+def _amount(d) -> str:
+    sets = getattr(d, "sets", None) or 1
+    kind = getattr(d, "dosage_type", "reps")
+    low, high = getattr(d, "reps_min", None), getattr(d, "reps_max", None)
+    reps = number(low) if low == high or high is None else f"{number(low)}–{number(high)}"
+    if kind == "hold":
+        return _(
+            "%(sets)s × %(reps)s holds of %(seconds)s s",
+            sets=sets,
+            reps=reps,
+            seconds=number(getattr(d, "hold_seconds", None)),
+        )
+    if kind == "time":
+        return f"{sets} × {duration_text(getattr(d, 'duration_seconds', None))}"
+    if kind == "distance":
+        return f"{sets} × {distance_text(getattr(d, 'distance_m', None))}"
+    return _("%(sets)s × %(reps)s reps", sets=sets, reps=reps)
+
+
+def duration_text(seconds: Any) -> str:
+    if seconds is None:
+        return "–"
+    seconds = int(seconds)
+    if seconds >= 120 and seconds % 60 == 0:
+        return _("%(n)s min", n=seconds // 60)
+    if seconds >= 120:
+        return _("%(m)s min %(s)s s", m=seconds // 60, s=seconds % 60)
+    return _("%(n)s s", n=seconds)
+
+
+def distance_text(metres: Any) -> str:
+    if metres is None:
+        return "–"
+    if int(metres) >= 1000:
+        return _("%(n)s km", n=number(Decimal(int(metres)) / 1000))
+    return _("%(n)s m", n=number(metres))
+
+
+def logged_text(log) -> str:
+    """What a patient logged of one exercise, in words."""
+    if log.skipped:
+        return _("skipped")
+    parts = []
+    if log.sets_done is not None:
+        if log.hold_seconds_done is not None:
+            parts.append(
+                _(
+                    "%(sets)s × %(reps)s holds of %(seconds)s s",
+                    sets=log.sets_done,
+                    reps=number(log.reps_done),
+                    seconds=log.hold_seconds_done,
+                )
+            )
+        elif log.reps_done is not None:
+            parts.append(_("%(sets)s × %(reps)s reps", sets=log.sets_done, reps=log.reps_done))
+        else:
+            parts.append(ngettext("%(num)s set", "%(num)s sets", log.sets_done))
+    if log.duration_seconds_done is not None:
+        parts.append(duration_text(log.duration_seconds_done))
+    if log.distance_m_done is not None:
+        parts.append(distance_text(log.distance_m_done))
+    if log.load_kg is not None:
+        parts.append(_("%(kg)s kg", kg=number(log.load_kg)))
+    if log.pain_during is not None:
+        parts.append(_("pain %(n)s/10", n=log.pain_during))
+    if log.effort is not None:
+        parts.append(_("effort %(n)s", n=number(log.effort)))
+    return " · ".join(parts) or "–"
+
+
+# --- reasons ------------------------------------------------------------------------------------
+
+FIELD_WORDS = {
+    "load_kg": _l("weight (kg)"),
+    "reps_max": _l("reps"),
+    "sets": _l("sets"),
+    "hold_seconds": _l("hold (s)"),
+    "duration_seconds": _l("duration (s)"),
+    "distance_m": _l("distance (m)"),
+}
+
+
+def _messages() -> dict[str, str]:
+    # Named placeholders only; "%%" is a literal percent sign.
+    return {
+        "red_flag_open": _("A red flag is open: nothing changes until it is cleared."),
+        "therapist_paused": _("Progression is paused by the therapist."),
+        "therapist_decides": _("The rule leaves progression to the therapist."),
+        "too_soon": _("The dose changed %(days)s days ago; the rule waits %(required)s days."),
+        "no_recent_session": _("No session in the last %(days)s days."),
+        "on_schedule": _("On schedule: %(days)s days at this dose (time-contingent)."),
+        "no_sessions": _("No sessions logged at this dose since %(since)s."),
+        "pain_unknown": _("The pain response is not known yet."),
+        "pain_during_missing": _("Pain during the exercise was not entered."),
+        "next_morning_missing": _("No check-in the next morning."),
+        "baseline_missing": _("Fewer than 7 morning check-ins: no baseline yet."),
+        "pain_during_high": _("Pain during exercise %(pain)s/10 is above %(limit)s."),
+        "next_morning_above_baseline": _(
+            "Pain the next morning %(pain)s/10 is above the baseline of %(baseline)s."
+        ),
+        "weekly_trend_rising": _("Morning pain rose two weeks running."),
+        "pain_during_acceptable": _(
+            "Pain during exercise %(pain)s/10 is above the safe %(safe_max)s but within "
+            "%(amber_max)s: repeat the dose."
+        ),
+        "pain_green": _(
+            "Pain during exercise %(pain)s/10 (safe up to %(safe_max)s) and the next "
+            "morning at baseline."
+        ),
+        "not_enough_sessions": _("%(green)s of %(required)s green sessions in a row."),
+        "sets_not_reached": _("%(sets)s of %(target)s sets on %(day)s."),
+        "reps_not_reached": _("%(reps)s of %(target)s reps on %(day)s."),
+        "hold_not_reached": _("Holds of %(done)s s of %(target)s s on %(day)s."),
+        "duration_not_reached": _("%(done)s s of %(target)s s on %(day)s."),
+        "distance_not_reached": _("%(done)s m of %(target)s m on %(day)s."),
+        "load_not_used": _("%(load_kg)s kg of %(target_kg)s kg on %(day)s."),
+        "effort_missing": _("Effort was not entered on %(day)s."),
+        "effort_above_target": _("Effort %(effort)s missed the target of %(target)s on %(day)s."),
+        "green_sessions": _("%(green)s green sessions in a row."),
+        "load_increased": _(
+            "Weight from %(from_kg)s to %(to_kg)s kg, back to %(start_reps)s reps."
+        ),
+        "hold_increased": _("Hold from %(from_seconds)s to %(to_seconds)s seconds."),
+        "step_up": _("Step up to %(exercise)s, starting at the bottom of the range."),
+        "top_of_ladder": _("Top of the ladder: there is no harder exercise."),
+        "step_down": _("Step down to %(exercise)s."),
+        "dose_cut": _("%(field)s from %(from)s to %(to)s (−%(pct)s %%)."),
+        "dose_at_minimum": _("The dose is already at its minimum."),
+        "no_external_load": _("There is no external weight to raise."),
+        "week_on_week_caution": _(
+            "Weekly load %(load)s AU is %(change_pct)s %% above the week before "
+            "(%(reference_load)s AU; caution above %(limit_pct)s %%)."
+        ),
+        "two_week_alert": _(
+            "Weekly load %(load)s AU is %(change_pct)s %% above two weeks earlier "
+            "(%(reference_load)s AU; alert above %(limit_pct)s %%)."
+        ),
+        "session_spike": _(
+            "Session load %(load)s AU on %(day)s is %(change_pct)s %% above the largest "
+            "of the previous 30 days (%(max_previous)s AU)."
+        ),
+        "morning_stiffness_long": _(
+            "Morning stiffness of %(minutes)s minutes on %(day)s (review above %(limit)s)."
+        ),
+        "acwr_high": _(
+            "Acute:chronic load ratio %(ratio)s on %(day)s, at or above %(limit)s "
+            "(a contested measure)."
+        ),
+        "sleep_worse": _(
+            "Sleep worse in the week of %(week_start)s: score %(score)s against "
+            "%(previous_score)s the week before (0 = good, 2 = poor)."
+        ),
+        "morning_pain_rising": _(
+            "Mean morning pain rose two weeks running: %(first)s → %(second)s → %(third)s."
+        ),
+        "no_logs": _("Nothing logged since %(last)s (%(days)s days)."),
+    }
+
+
+def describe(reason: Reason | Mapping, exercise_names: Mapping[int, str] | None = None) -> str:
+    """One reason in words; an unknown code is shown as its code rather than hidden."""
+    if isinstance(reason, Reason):
+        code, values = reason.code, dict(reason.values)
+    else:
+        code, values = reason.get("code", ""), dict(reason.get("values") or {})
+    template = _messages().get(code)
+    if template is None:
+        return code
+    shown: dict[str, str] = {}
+    for key, value in values.items():
+        if key in _DATE_KEYS:
+            shown[key] = _day(value)
+        elif key == "exercise_id":
+            shown["exercise"] = (exercise_names or {}).get(value) or f"#{value}"
+        elif key == "field":
+            shown[key] = str(FIELD_WORDS.get(value, value))
+        elif key == "kind":
+            shown[key] = str(value)
+        else:
+            shown[key] = number(value) if not isinstance(value, bool) else str(value)
+    try:
+        return template % shown
+    except (KeyError, TypeError, ValueError):
+        return template.split("%(")[0].strip() or code
+
+
+ALERT_TITLES = {
+    "pain_red": _l("Red pain response"),
+    "week_on_week_caution": _l("Weekly load up on the week before"),
+    "two_week_alert": _l("Weekly load up over two weeks"),
+    "session_spike": _l("Session load spike"),
+    "acwr_high": _l("High acute:chronic ratio"),
+    "morning_stiffness": _l("Long morning stiffness"),
+    "sleep_worse": _l("Sleep worse"),
+    "pain_rising": _l("Morning pain rising"),
+    "no_logs": _l("Nothing logged"),
+}
+
+SEVERITY_WORDS = {"alert": _l("Alert"), "caution": _l("Caution"), "review": _l("For review")}
+
+ACTION_WORDS = {"progress": _l("Progress"), "hold": _l("Hold"), "regress": _l("Regress")}
+
+LIGHT_BADGES = {
+    "green": "badge-green",
+    "amber": "badge-amber",
+    "red": "badge-red",
+    "unknown": "text-bg-light border",
+}
+
+MODE_WORDS = {
+    "pain_contingent": _l("pain-contingent"),
+    "time_contingent": _l("time-contingent"),
+}
+
+LIGHT_WORDS = {
+    "green": _l("green"),
+    "amber": _l("amber"),
+    "red": _l("red"),
+    "unknown": _l("not known yet"),
+}
