@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 from rehab.auth.models import Role
 from rehab.exercises.models import Exercise
 from rehab.extensions import db
+from rehab.programmes import services as programme_services
 from rehab.patients.models import Patient, PatientStatus
 from rehab.programmes.models import Prescription, Programme, Suggestion
 from rehab.reports import charts
@@ -361,6 +362,7 @@ def progress_context(patient: Patient, *, end: dt.date, weeks: int, today: dt.da
     by_prescription = {p.id: p for p in prescriptions}
     return {
         "programme": programme,
+        "phase": programme_services.current_phase(programme) if programme else None,
         "metrics": metrics,
         "evaluations": evaluations,
         "suggestions": [

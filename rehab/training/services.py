@@ -24,6 +24,7 @@ from rehab.exercises.models import Exercise
 from rehab.extensions import db
 from rehab.patients.models import Patient
 from rehab.patients.services import patient_for
+from rehab.programmes import services as programme_services
 from rehab.programmes.models import (
     Phase,
     Prescription,
@@ -62,22 +63,14 @@ class DecisionRefused(Exception):
 
 
 def active_programme(patient_id: int) -> Programme | None:
-    """The patient's active programme with its current phase and prescriptions loaded.
-
-    Stand-in for ``rehab.programmes.services.active_programme`` until wip/programmes lands:
-    switch the body to that call then.
-    """
-    return db.session.scalar(
-        select(Programme)
-        .where(Programme.patient_id == patient_id, Programme.status == "active")
-        .options(selectinload(Programme.current_phase).selectinload(Phase.prescriptions))
-    )
+    """The patient's active programme with its phases and prescriptions loaded."""
+    return programme_services.active_programme(patient_id)
 
 
 def current_prescriptions(programme: Programme | None) -> list[Prescription]:
-    if programme is None or programme.current_phase is None:
-        return []
-    return list(programme.current_phase.prescriptions)
+    """The current phase's prescriptions (archived ones are no longer done)."""
+    phase = programme_services.current_phase(programme) if programme else None
+    return programme_services.active_prescriptions(phase) if phase else []
 
 
 def exercises_by_id(ids) -> dict[int, Exercise]:
@@ -128,7 +121,7 @@ def today_plan(patient: Patient, today: dt.date) -> TodayPlan:
     prescriptions = current_prescriptions(programme)
     if not prescriptions:
         return TodayPlan(programme=programme, schedule=None)
-    phase = programme.current_phase
+    phase = programme_services.current_phase(programme)
     schedule = Schedule.of(phase)
     monday = monday_of(today)
     sessions = list(

@@ -54,4 +54,7 @@ def test_pages_do_not_grow_with_phases_or_exercises(world, client_for, count_que
         assert response.status_code == 200, url
         counts.append(counter.count)
     assert counts[0] == counts[1], f"{page}: {counts}"
-    assert counts[0] <= 20, f"{page}: {counts[0]} statements"
+    # The patient page gathers every area's panel (analyses, programme, training, documents,
+    # patient rights): a few more statements, still a fixed number.
+    limit = 24 if page.startswith("/patients/") else 20
+    assert counts[0] <= limit, f"{page}: {counts[0]} statements"

@@ -34,7 +34,9 @@ def make_plan(
     started_on = started_on or today() - dt.timedelta(days=60)
     if programme is None:
         programme = make_programme(patient, started_on=started_on)
-    phase = programme.current_phase or programme.phases[0]
+    phase = next(
+        (p for p in programme.phases if p.id == programme.current_phase_id), programme.phases[0]
+    )
     phase.schedule_kind = schedule_kind
     for name, value in phase_fields.items():
         setattr(phase, name, value)

@@ -50,9 +50,3 @@ def test_each_demo_patient_tells_their_story(app, monkeypatch, weekday):
     assert "no_logs" in alerts["Daan"]
     # 5. Lotte: warning signs for review.
     assert {"morning_stiffness", "sleep_worse"} <= alerts["Lotte"]
-
-
-def test_without_programmes_the_demo_still_seeds(app, runner):
-    result = runner.invoke(args=["rehab", "seed-demo"])
-    assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(Alert)) is None
