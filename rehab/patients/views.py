@@ -56,6 +56,8 @@ def caseload():
         error_out=False,
     )
     from rehab.programmes.services import programme_summaries
+    from rehab.training.services import latest_alerts
+    from rehab.training.wording import ALERT_TITLES
 
     ids = [patient.id for patient in pagination.items]
     return render_template(
@@ -64,6 +66,8 @@ def caseload():
         pagination=pagination,
         query=query,
         programmes=programme_summaries(ids),
+        alerts=latest_alerts(ids),
+        alert_titles=ALERT_TITLES,
     )
 
 

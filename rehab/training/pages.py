@@ -20,8 +20,8 @@ from sqlalchemy.orm import joinedload
 from rehab.auth.models import Role
 from rehab.exercises.models import Exercise
 from rehab.extensions import db
-from rehab.programmes import services as programme_services
 from rehab.patients.models import Patient, PatientStatus
+from rehab.programmes import services as programme_services
 from rehab.programmes.models import Prescription, Programme, Suggestion
 from rehab.reports import charts
 from rehab.training import services

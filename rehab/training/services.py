@@ -687,6 +687,14 @@ def open_alerts(patient_ids) -> list[Alert]:
     )
 
 
+def latest_alerts(patient_ids) -> dict[int, Alert]:
+    """Per patient, the most urgent open alert (for the caseload: one query a page)."""
+    latest: dict[int, Alert] = {}
+    for alert in open_alerts(patient_ids):  # ordered by patient, then urgency
+        latest.setdefault(alert.patient_id, alert)
+    return latest
+
+
 def last_logged_days(patient_ids) -> dict[int, dt.date]:
     """The latest session day per patient (one aggregate query)."""
     ids = list(patient_ids)

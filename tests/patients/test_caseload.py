@@ -71,3 +71,24 @@ def test_caseload_shows_each_patients_programme_and_phase(client_for, world):
     html = client_for("therapist").get("/patients/").text
     assert f'href="/programmes/{active.id}">Fase 1 van 3</a>' in html
     assert "Concept" in html  # the other patient's draft
+
+
+def test_caseload_shows_the_most_urgent_open_alert(client_for, world):
+    from rehab.training.models import Alert
+
+    for kind, severity in (("no_logs", "caution"), ("pain_red", "alert")):
+        db.session.add(
+            Alert(
+                clinic_id=world.clinic.id,
+                patient_id=world.patient.id,
+                kind=kind,
+                severity=severity,
+                dedupe_key="2026-11-20",
+                evidence={},
+            )
+        )
+    db.session.commit()
+    html = client_for("therapist").get("/patients/").text
+    row = html.split(world.patient.last_name, 1)[1].split("</tr>", 1)[0]
+    assert "Rode pijnreactie" in row
+    assert "Niets gelogd" not in row
