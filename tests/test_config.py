@@ -39,3 +39,15 @@ def test_proxy_headers_are_trusted_only_when_configured(make_app):
     headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
     assert "Strict-Transport-Security" not in plain.get("/login", headers=headers).headers
     assert "Strict-Transport-Security" in proxied.get("/login", headers=headers).headers
+
+
+def test_id_pickers_refuse_ids_the_database_cannot_hold():
+    import pytest
+
+    from rehab.core.forms import optional_record_id, record_id
+
+    assert record_id("42") == 42
+    assert optional_record_id("") is None
+    for bad in ("0", "-1", str(2**31), "9" * 40, "x"):
+        with pytest.raises(ValueError):
+            record_id(bad)

@@ -31,7 +31,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from rehab.core.forms import choices, strip_filter
+from rehab.core.forms import choices, optional_int, optional_record_id, strip_filter
 from rehab.core.vocabulary import BODY_REGIONS, DOSAGE_TYPES, EQUIPMENT, EXERCISE_CATEGORIES
 from rehab.exercises.pictures import MAX_BYTES, PictureProblem, read_picture
 from rehab.exercises.services import DOSE_COLUMNS_BY_TYPE, LANGUAGES, TEXT_FIELDS
@@ -53,13 +53,6 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def no_control_characters(form, field) -> None:
     if isinstance(field.data, str) and CONTROL_RE.search(field.data):
         raise ValidationError(_l("Remove the invisible control characters from this text."))
-
-
-def optional_int(value) -> int | None:
-    """A select's value as an id; the empty option is None."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -205,13 +198,13 @@ class ExerciseForm(FlaskForm):
 
     regression_id = SelectField(
         _l("Easier exercise (step down)"),
-        coerce=optional_int,
+        coerce=optional_record_id,
         invalid_choice_message=_l("Choose an exercise from your clinic's library."),
         invalid_value_message=_l("Choose an exercise from your clinic's library."),
     )
     progression_id = SelectField(
         _l("Harder exercise (step up)"),
-        coerce=optional_int,
+        coerce=optional_record_id,
         invalid_choice_message=_l("Choose an exercise from your clinic's library."),
         invalid_value_message=_l("Choose an exercise from your clinic's library."),
     )

@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from rehab.core.forms import NotBefore, NotInFuture, choices, strip_filter
+from rehab.core.forms import NotBefore, NotInFuture, choices, record_id, strip_filter
 from rehab.core.vocabulary import BODY_REGIONS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -58,7 +58,7 @@ class PatientForm(FlaskForm):
     )
     phone = StringField(_l("Phone"), filters=[clean_text], validators=[Optional(), Length(max=40)])
     preferred_language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
-    therapist_id = SelectField(_l("Therapist"), coerce=int)
+    therapist_id = SelectField(_l("Therapist"), coerce=record_id)
     main_complaint = TextAreaField(
         _l("Main complaint"), filters=[clean_text], validators=[Optional(), Length(max=2000)]
     )
@@ -134,5 +134,5 @@ class DischargeForm(FlaskForm):
 
 
 class TransferForm(FlaskForm):
-    therapist_id = SelectField(_l("New therapist"), coerce=int, validators=[InputRequired()])
+    therapist_id = SelectField(_l("New therapist"), coerce=record_id, validators=[InputRequired()])
     submit = SubmitField(_l("Transfer"))

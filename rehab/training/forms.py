@@ -28,7 +28,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from rehab.core.forms import choices, strip_filter
+from rehab.core.forms import choices, optional_int, strip_filter
 from rehab.training.models import SLEEP_QUALITIES
 
 DAYS_BACK = 7  # sessions and check-ins may be logged up to a week late, never ahead
@@ -68,13 +68,6 @@ SLEEP_LABELS = {
 assert set(SLEEP_LABELS) == set(SLEEP_QUALITIES)
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
-
-def optional_int(value):
-    """ "" → None; anything else must be an integer."""
-    if value is None or value == "":
-        return None
-    return int(value)
 
 
 def _scale(words: dict | None = None, blank: str | None = None):
