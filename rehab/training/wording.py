@@ -275,6 +275,17 @@ def _messages() -> dict[str, str]:
     }
 
 
+def _dose_changed(days: int, required) -> str:
+    if days <= 0:
+        return _("The dose changed today; the rule waits %(required)s days.", required=required)
+    return ngettext(
+        "The dose changed %(num)s day ago; the rule waits %(required)s days.",
+        "The dose changed %(num)s days ago; the rule waits %(required)s days.",
+        days,
+        required=required,
+    )
+
+
 def describe(reason: Reason | Mapping, exercise_names: Mapping[int, str] | None = None) -> str:
     """One reason in words; an unknown code is shown as its code rather than hidden."""
     if isinstance(reason, Reason):
@@ -296,6 +307,8 @@ def describe(reason: Reason | Mapping, exercise_names: Mapping[int, str] | None 
             shown[key] = str(value)
         else:
             shown[key] = number(value) if not isinstance(value, bool) else str(value)
+    if code == "too_soon" and isinstance(values.get("days"), int) and "required" in shown:
+        return _dose_changed(values["days"], shown["required"])
     try:
         return template % shown
     except (KeyError, TypeError, ValueError):

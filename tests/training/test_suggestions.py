@@ -209,3 +209,17 @@ def test_reasons_are_worded_in_english_too(app, plan):
         assert describe(reason) == "Pain during exercise 6/10 is above 5."
     with app.test_request_context():
         assert describe({"code": "unknown_code"}) == "unknown_code"
+
+
+@pytest.mark.parametrize(
+    ("days", "dutch"),
+    [
+        (0, "De dosering is vandaag aangepast; de regel wacht 7 dagen."),
+        (1, "De dosering is 1 dag geleden aangepast; de regel wacht 7 dagen."),
+        (5, "De dosering is 5 dagen geleden aangepast; de regel wacht 7 dagen."),
+    ],
+)
+def test_the_waiting_rule_counts_days_in_words(app, days, dutch):
+    reason = {"code": "too_soon", "values": {"days": days, "required": 7}}
+    with app.test_request_context():
+        assert describe(reason) == dutch
