@@ -30,8 +30,16 @@ from rehab.core.forms import choices, strip_filter
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField(_l("Log in"))
 
 
@@ -45,6 +53,7 @@ class NewPasswordMixin:
         _l("New password"),
         description=_l("At least 8 characters. A sentence you can remember works well."),
         validators=[InputRequired(), Length(max=MAX_LENGTH * 8)],
+        render_kw={"autocomplete": "new-password"},
     )
     confirm_password = PasswordField(
         _l("Repeat the new password"),
@@ -52,6 +61,7 @@ class NewPasswordMixin:
             InputRequired(),
             EqualTo("new_password", message=_l("The two passwords are not the same.")),
         ],
+        render_kw={"autocomplete": "new-password"},
     )
 
     def validate_new_password(self, field) -> None:
@@ -68,7 +78,9 @@ class SetPasswordForm(NewPasswordMixin, FlaskForm):
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[InputRequired(), Length(max=1024)]
+        _l("Current password"),
+        validators=[InputRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Change password"))
 
@@ -119,7 +131,11 @@ class EnrolForm(FlaskForm):
 
 
 class ReauthForm(FlaskForm):
-    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)])
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
     code = StringField(
         _l("Code from your authenticator app (or a recovery code)"),
         validators=[Length(max=32)],

@@ -31,6 +31,10 @@ def set_security_headers(response: Response) -> Response:
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    # Every resource is the app's own, so the page can be isolated from other origins.
+    headers["Cross-Origin-Embedder-Policy"] = "require-corp"
+    # Patient records have no business in a search engine, even when a page is reachable.
+    headers["X-Robots-Tag"] = "noindex, nofollow"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if not request.path.startswith(("/static/", "/bootstrap/")) and not (

@@ -39,3 +39,10 @@ def set_language():
 def health():
     db.session.execute(db.select(1))
     return {"status": "ok"}
+
+
+@bp.route("/robots.txt")
+@public
+def robots():
+    """Nothing here is for search engines: the log-in page included."""
+    return current_app.response_class("User-agent: *\nDisallow: /\n", mimetype="text/plain")

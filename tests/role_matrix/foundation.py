@@ -16,6 +16,7 @@ def extend_world(world) -> None:
 CASES = [
     Case("main.index", expect(302, 302, 302, 302, 302, 302)),
     Case("main.health", expect(200, 200, 200, 200, 200, 200)),
+    Case("main.robots", expect(200, 200, 200, 200, 200, 200)),
     Case(
         "main.set_language",
         expect(302, 302, 302, 302, 302, 302),
