@@ -31,8 +31,10 @@ def set_security_headers(response: Response) -> Response:
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    # Every resource is the app's own, so the page can be isolated from other origins.
-    headers["Cross-Origin-Embedder-Policy"] = "require-corp"
+    if response.mimetype == "text/html":
+        # Every resource a page loads is the app's own, so it can be isolated from other
+        # origins (not on PDFs: the browser's own viewer must still be able to show them).
+        headers["Cross-Origin-Embedder-Policy"] = "require-corp"
     # Patient records have no business in a search engine, even when a page is reachable.
     headers["X-Robots-Tag"] = "noindex, nofollow"
     if request.is_secure:
