@@ -23,6 +23,7 @@ from rehab.extensions import db
 from rehab.patients.models import Patient, PatientStatus
 from rehab.programmes import services as programme_services
 from rehab.programmes.models import Prescription, Programme, Suggestion
+from rehab.programmes.wording import dose_text
 from rehab.reports import charts
 from rehab.training import services
 from rehab.training.alerts import scan_clinic_daily, severity_order
@@ -31,7 +32,7 @@ from rehab.training.metrics import PatientMetrics, patient_metrics
 from rehab.training.models import Alert, TrainingSession
 from rehab.training.schedule import monday_of
 from rehab.training.suggestions import Evaluation, evaluate_prescriptions
-from rehab.training.wording import describe, dose_text
+from rehab.training.wording import describe
 
 DASHBOARD_PAGE_SIZE = 20
 HISTORY_WEEKS = 12

@@ -13,6 +13,7 @@ from rehab.core.pages import page_arg
 from rehab.core.urls import safe_next
 from rehab.extensions import db
 from rehab.patients.services import own_patient_record, patient_for
+from rehab.programmes.wording import dose_text
 from rehab.training import bp, services
 from rehab.training.forms import (
     AcknowledgeForm,
@@ -45,7 +46,7 @@ def _template_helpers() -> dict:
         "percent": wording.percent,
         "signed_percent": wording.signed_percent,
         "describe": wording.describe,
-        "dose_text": wording.dose_text,
+        "dose_text": dose_text,
         "logged_text": wording.logged_text,
         "alert_titles": wording.ALERT_TITLES,
         "severity_words": wording.SEVERITY_WORDS,

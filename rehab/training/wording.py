@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import format_date, format_decimal, ngettext
@@ -79,60 +78,6 @@ def reasons_json(reasons) -> list[dict]:
 
 
 # --- doses --------------------------------------------------------------------------------------
-
-
-def dose_text(dose: Any) -> str:
-    """A dose in words, e.g. "3 × 8–12 reps · 12 kg · RPE 7 · rest 60 s".
-
-    Takes a Prescription or a mapping of its dose fields (a suggestion's new dose).
-    Stand-in for ``rehab.programmes.services.dose_text`` until wip/programmes lands.
-    """
-    d = SimpleNamespace(**dose) if isinstance(dose, Mapping) else dose
-    parts = [_amount(d)]
-    load_kind = getattr(d, "load_kind", None)
-    if load_kind == "kg" and getattr(d, "load_kg", None) is not None:
-        parts.append(_("%(kg)s kg", kg=number(d.load_kg)))
-    elif load_kind == "band":
-        colour = getattr(d, "band_colour", None) or getattr(d, "band", None)
-        parts.append(_("band %(colour)s", colour=colour) if colour else _("band"))
-    elif getattr(d, "dosage_type", "reps") in ("reps", "hold"):
-        parts.append(_("body weight"))
-    sides = getattr(d, "sides", None)
-    if sides in SIDE_WORDS:
-        parts.append(str(SIDE_WORDS[sides]))
-    effort = getattr(d, "target_effort", None)
-    if effort is not None:
-        if getattr(d, "effort_kind", "rpe") == "rir":
-            parts.append(_("%(n)s reps in reserve", n=number(effort)))
-        else:
-            parts.append(_("effort %(n)s/10", n=number(effort)))
-    if getattr(d, "tempo", None):
-        parts.append(_("tempo %(tempo)s", tempo=d.tempo))
-    if getattr(d, "rest_seconds", None):
-        parts.append(_("rest %(s)s s", s=d.rest_seconds))
-    return " · ".join(part for part in parts if part)
-
-
-SIDE_WORDS = {"each": _l("each side"), "left": _l("left only"), "right": _l("right only")}
-
-
-def _amount(d) -> str:
-    sets = getattr(d, "sets", None) or 1
-    kind = getattr(d, "dosage_type", "reps")
-    low, high = getattr(d, "reps_min", None), getattr(d, "reps_max", None)
-    reps = number(low) if low == high or high is None else f"{number(low)}–{number(high)}"
-    if kind == "hold":
-        return _(
-            "%(sets)s × %(reps)s holds of %(seconds)s s",
-            sets=sets,
-            reps=reps,
-            seconds=number(getattr(d, "hold_seconds", None)),
-        )
-    if kind == "time":
-        return f"{sets} × {duration_text(getattr(d, 'duration_seconds', None))}"
-    if kind == "distance":
-        return f"{sets} × {distance_text(getattr(d, 'distance_m', None))}"
-    return _("%(sets)s × %(reps)s reps", sets=sets, reps=reps)
 
 
 def duration_text(seconds: Any) -> str:

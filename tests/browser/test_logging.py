@@ -95,7 +95,7 @@ def test_a_week_of_logging_on_a_phone_reaches_the_therapist(live_server, phone_p
     assert "Pijn tijdens de oefening 7/10 is hoger dan 5." in text
     # The squat goes down 15 % (20 → 18 kg, the 2 kg step); the plank, green twice at its
     # dose for over a week, goes up 5 s.
-    assert "Afbouwen" in text and "3 × 8–12 herhalingen · 18 kg" in text
+    assert "Afbouwen" in text and "3 × 8–12 herhalingen, 18 kg" in text
     assert "Opbouwen" in text and "Vasthouden van 20 naar 25 seconden." in text
     screenshot(page, "training-dashboard")
     page.get_by_role("link", name="Onderbouwing tonen").first.click()
