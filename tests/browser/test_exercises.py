@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.exercises.factories import MINI_LIBRARY
@@ -46,13 +47,13 @@ def test_filters_fold_away_on_a_phone(live_server, phone_page, world, library):
     log_in(page, live_server, world.therapist)
     page.goto(f"{live_server}/exercises/")
     category = page.get_by_label("Categorie")
-    assert not category.is_visible()
+    expect(category).to_be_hidden()
     page.get_by_role("button", name="Filters").click()
-    category.wait_for(state="visible")
+    expect(category).to_be_visible()
     category.select_option("motor_control")
     page.get_by_role("button", name="Filters toepassen").click()
     page.wait_for_url("**category=motor_control**")
-    assert page.get_by_label("Categorie").is_visible()  # open again while a filter is set
-    assert page.get_by_role("link", name="Plank", exact=True).is_visible()
-    assert page.get_by_role("link", name="Bekkenbrug", exact=True).count() == 0
+    expect(page.get_by_label("Categorie")).to_be_visible()  # open again while a filter is set
+    expect(page.get_by_role("link", name="Plank", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Bekkenbrug", exact=True)).to_have_count(0)
     screenshot(page, "exercise-library-phone")
