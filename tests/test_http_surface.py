@@ -133,3 +133,15 @@ def test_a_pdf_is_served_with_the_same_protection(client_for, world):
     assert response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_administration_pages_sit_in_one_clinic_menu(client_for):
+    """Eight links in a row wrap the header on a laptop: the admin's own pages share a menu."""
+    html = client_for("admin").get("/patients/").text
+    menu = re.search(r'<ul class="dropdown-menu">(.*?)</ul>', html, re.S).group(1)
+    assert [label for label in re.findall(r">([^<>]+)</a>", menu)] == [
+        "Medewerkers",
+        "Praktijkinstellingen",
+        "Toegangslog",
+    ]
+    assert "/admin/staff" not in client_for("therapist").get("/patients/").text
