@@ -1,8 +1,8 @@
-"""Printed documents: the exercise card and the programme handout, served inline as PDF."""
+"""Printed documents: the exercise card, the programme handout and the progress report."""
 
 from __future__ import annotations
 
-from flask import current_app, make_response, request
+from flask import current_app, make_response, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -10,7 +10,12 @@ from rehab.auth.access import patient_required, staff_required
 from rehab.core.errors import render_error
 from rehab.patients.services import own_patient_record, patient_for
 from rehab.reports import bp, services
+from rehab.reports import progress_report as reports_service
+from rehab.reports.forms import ProgressReportForm
 from rehab.reports.pdf import download_name
+from rehab.training.services import clinic_today
+
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 
 def _pdf_response(pdf: bytes, filename: str):
@@ -51,3 +56,42 @@ def handout(patient_id: int):
 @patient_required
 def my_handout():
     return _handout_response(own_patient_record(current_user))
+
+
+# --- the progress report ----------------------------------------------------------------
+
+
+@bp.route("/patients/<int:patient_id>/progress-report", methods=["GET", "POST"])
+@staff_required
+def progress_report(patient_id: int):
+    """GET: the export form (period, language, conclusion); POST: the PDF, or the form again
+    with its errors (200)."""
+    patient = patient_for(current_user, patient_id, what="progress_report")
+    today = clinic_today(patient.clinic)
+    form = ProgressReportForm()
+    form.today = today
+    if request.method == "GET":
+        programme = reports_service.reported_programme(patient.id, today)
+        period = reports_service.default_period(programme.started_on if programme else None, today)
+        form.start.data, form.end.data = period.start, period.end
+    elif form.validate_on_submit():
+        period = reports_service.Period(form.start.data, form.end.data)
+        pdf = reports_service.print_progress_report(
+            current_user,
+            patient,
+            period,
+            language_choice=form.language.data,
+            conclusion=form.conclusion.data,
+        )
+        language = reports_service.report_language(patient, form.language.data)
+        word = "voortgangsverslag" if language == "nl" else "progress-report"
+        return _pdf_response(pdf, download_name(word, patient.full_name, period.end.isoformat()))
+    return render_template(
+        "reports/progress_report_form.html",
+        patient=patient,
+        form=form,
+        language_names={
+            "patient": LANGUAGE_NAMES.get(patient.preferred_language, ""),
+            "clinic": LANGUAGE_NAMES.get(patient.clinic.default_locale, ""),
+        },
+    )
