@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-from rehab.reports import views  # noqa: E402,F401  (routes register on import)
+from rehab.reports import models, views  # noqa: E402,F401  (routes register on import)
 
 
 def _documents_panel(actor, patient) -> dict:
