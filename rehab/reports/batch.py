@@ -219,10 +219,7 @@ def run_queued_job(job_id: int) -> None:
         return
     if os.getpid() != _PARENT_PID:
         db.engine.dispose(close=False)
-    try:
-        run_job(job_id)
-    finally:
-        db.session.remove()
+    run_job(job_id)
 
 
 # --- running a job ----------------------------------------------------------------------------

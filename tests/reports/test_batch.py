@@ -60,6 +60,8 @@ def test_one_pdf_with_a_cover_and_correct_contents(client_for, world, caseload):
     page = client.get(f"/reports/batch/{job.id}").get_data(as_text=True)
     assert 'http-equiv="refresh"' not in page  # finished: no more reloading
     download = client.get(f"/reports/batch/{job.id}/download")
+    assert download.data.startswith(b"%PDF")
+    download.close()
     assert download.status_code == 200
     assert download.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(download.data))
@@ -101,6 +103,8 @@ def test_a_zip_holds_one_pdf_per_patient(client_for, world, caseload):
     job = db.session.scalar(select(PrintJob))
 
     download = client.get(f"/reports/batch/{job.id}/download")
+    assert download.data.startswith(b"PK")
+    download.close()
 
     assert download.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(download.data))
@@ -117,7 +121,9 @@ def test_only_the_requester_and_the_clinic_admin_see_a_job(client_for, world, ca
     for role, status in (("other_therapist", 404), ("patient", 403), ("admin", 200)):
         client = client_for(role)
         for url in urls:
-            assert client.get(url).status_code == status, (role, url)
+            response = client.get(url)
+            response.close()  # the download streams a file
+            assert response.status_code == status, (role, url)
     # A colleague in the same clinic does not see it either.
     from tests.factories import make_user
 
@@ -161,7 +167,7 @@ def test_old_jobs_and_their_files_are_removed_when_a_new_one_starts(app, client_
     client = client_for("therapist")
     client.post("/reports/batch", data=_form("zip"))
     old = db.session.scalar(select(PrintJob))
-    path = job_file(old)
+    old_id, path = old.id, job_file(old)
     assert path is not None and path.exists()
     old.created_at = old.created_at - dt.timedelta(days=8)
     db.session.commit()
@@ -169,7 +175,7 @@ def test_old_jobs_and_their_files_are_removed_when_a_new_one_starts(app, client_
     client.post("/reports/batch", data=_form("zip"))
 
     assert not path.exists()
-    assert not (jobs_folder() / str(old.id)).exists()
+    assert not (jobs_folder() / str(old_id)).exists()
     assert db.session.scalar(select(func.count(PrintJob.id))) == 1
 
 
@@ -214,6 +220,7 @@ def test_the_rq_path_runs_the_job_on_a_real_redis_queue(app, client_for, world, 
 
     client_for("therapist").post("/reports/batch", data=_form("zip"))
     job = db.session.scalar(select(PrintJob))
+    job_id = job.id
     assert job.status == "queued"
     queue = job_queue()
     try:
@@ -223,10 +230,11 @@ def test_the_rq_path_runs_the_job_on_a_real_redis_queue(app, client_for, world, 
         queue.empty()
         queue.delete(delete_jobs=True)
         connection.close()
-    db.session.expire_all()
-    job = db.session.get(PrintJob, job.id)
+    job = db.session.get(PrintJob, job_id)
     assert (job.status, job.done_count, job.total_count) == ("done", 3, 3)
-    assert client_for("therapist").get(f"/reports/batch/{job.id}/download").status_code == 200
+    download = client_for("therapist").get(f"/reports/batch/{job_id}/download")
+    download.close()
+    assert download.status_code == 200
 
 
 def test_the_worker_command_needs_a_queue(runner):
