@@ -370,10 +370,10 @@ def _single_pdf(job: PrintJob, printed: list[PrintedReport], target: Path) -> No
     cover_path.write_bytes(cover)
     del cover
     writer = PdfWriter()
-    writer.append(str(cover_path))
+    writer.append(str(cover_path), import_outline=False)
     page = cover_pages
     for item in printed:
-        writer.append(str(item.path))
+        writer.append(str(item.path), import_outline=False)
         writer.add_outline_item(title=item.patient_name, page_number=page)
         page += item.pages
     with target.open("wb") as handle:
