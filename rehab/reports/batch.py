@@ -138,7 +138,9 @@ def start_batch(
             gettext("Only an administrator can print the reports of the whole clinic."), "scope"
         )
     therapist_id = None if scope == "clinic" else actor.id
-    patient_ids = list(db.session.scalars(patients_statement(actor.clinic_id, therapist_id, period)))
+    patient_ids = list(
+        db.session.scalars(patients_statement(actor.clinic_id, therapist_id, period))
+    )
     if not patient_ids:
         raise BatchRefused(gettext("There are no patients to print reports for."), "scope")
     remove_old_jobs()
@@ -289,9 +291,7 @@ def _print_reports(job_id: int, parts: Path) -> list[PrintedReport]:
             object_id=patient.id,
             summary=f"batch print job {job_id}: {reports.audit_summary(period, language)}",
         )
-        db.session.execute(
-            update(PrintJob).where(PrintJob.id == job_id).values(done_count=number)
-        )
+        db.session.execute(update(PrintJob).where(PrintJob.id == job_id).values(done_count=number))
         # The commit expires every loaded row; nothing refers to this patient's rows any
         # more, so the session's weak identity map lets them go before the next report.
         db.session.commit()

@@ -48,7 +48,7 @@ class Period:
 
 
 def report_language(patient: Patient, choice: str) -> str:
-    """"patient" → the patient's language, "clinic" → the clinic's (else Dutch)."""
+    """ "patient" → the patient's language, "clinic" → the clinic's (else Dutch)."""
     language = patient.preferred_language if choice == "patient" else patient.clinic.default_locale
     return language if language in ("nl", "en") else "nl"
 

@@ -18,13 +18,13 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from rehab.auth.access import patient_required, staff_required
-from rehab.core.errors import render_error
-from rehab.patients.services import own_patient_record, patient_for
-from rehab.reports import bp, services
 from rehab.auth.models import Role
+from rehab.core.errors import render_error
 from rehab.core.pages import page_arg
 from rehab.extensions import db
+from rehab.patients.services import own_patient_record, patient_for
 from rehab.reports import batch as batch_service
+from rehab.reports import bp, services
 from rehab.reports import progress_report as reports_service
 from rehab.reports.forms import BatchPrintForm, ProgressReportForm
 from rehab.reports.pdf import download_name

@@ -161,7 +161,9 @@ def test_a_running_job_refreshes_its_page(client_for, world, caseload):
     assert client_for("therapist").get(f"/reports/batch/{job.id}/download").status_code == 404
 
 
-def test_old_jobs_and_their_files_are_removed_when_a_new_one_starts(app, client_for, world, caseload):
+def test_old_jobs_and_their_files_are_removed_when_a_new_one_starts(
+    app, client_for, world, caseload
+):
     from rehab.reports.batch import job_file, jobs_folder
 
     client = client_for("therapist")

@@ -123,10 +123,10 @@ def test_a_patient_without_programme_or_sessions_gets_an_empty_report(client_for
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"start": "2026-03-10", "end": "2026-03-01"}, "Het einde van de periode ligt vóór het begin."),
+        ({"start": "2026-03-10", "end": "2026-03-01"}, "Het einde van de periode ligt vóór het"),
         ({"start": "2020-01-01", "end": "2023-01-01"}, "Een verslag beslaat hooguit twee jaar"),
         ({"start": "31-12-2024", "end": "2025-01-01"}, "Vul een geldige datum in."),
-        ({"start": "2025-01-01", "end": "9999-12-31"}, "De periode kan niet in de toekomst eindigen."),
+        ({"start": "2025-01-01", "end": "9999-12-31"}, "De periode kan niet in de toekomst"),
         ({"language": "fr"}, "Ongeldige keuze."),
         ({"conclusion": "x" * 4001}, "hooguit 4000 tekens"),
     ],
@@ -141,11 +141,14 @@ def test_bad_input_comes_back_as_the_form_with_an_error(client_for, world, data,
     assert response.status_code == 200
     assert response.mimetype == "text/html"
     assert message in response.get_data(as_text=True)
-    assert db.session.scalar(
-        select(AuditEntry).where(
-            AuditEntry.object_type == "progress_report", AuditEntry.action == "print"
+    assert (
+        db.session.scalar(
+            select(AuditEntry).where(
+                AuditEntry.object_type == "progress_report", AuditEntry.action == "print"
+            )
         )
-    ) is None
+        is None
+    )
 
 
 def test_the_report_loads_in_a_fixed_number_of_queries(app, world, count_queries):
