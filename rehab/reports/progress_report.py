@@ -25,13 +25,13 @@ from rehab.patients import evaluation
 from rehab.patients import services as patient_services
 from rehab.patients import vocabulary as patient_vocab
 from rehab.patients.models import Patient
-from rehab.programmes.models import Prescription, Programme, Suggestion
+from rehab.programmes.models import Phase, Prescription, Programme, Suggestion
 from rehab.reports import charts
 from rehab.reports.pdf import html_to_pdf, render_html
 from rehab.training import pages
 from rehab.training.metrics import DayMetrics, PatientMetrics, WeekMetrics, patient_metrics
 from rehab.training.schedule import monday_of
-from rehab.training.wording import ACTION_WORDS
+from rehab.training.wording import ACTION_WORDS, dose_text
 
 DEFAULT_WEEKS = 12
 TEMPLATE = "pdf/progress_report.html"
@@ -72,7 +72,7 @@ def reported_programme(patient_id: int, end: dt.date) -> Programme | None:
                 Programme.status != "draft",
                 Programme.is_template.is_(False),
             )
-            .options(selectinload(Programme.phases))
+            .options(selectinload(Programme.phases).selectinload(Phase.prescriptions))
             .order_by(Programme.started_on.desc(), Programme.id.desc())
         )
     )
@@ -91,6 +91,28 @@ class PhaseRow:
     ended_on: dt.date | None
     planned_weeks: int | None
     current: bool
+
+
+@dataclass(frozen=True)
+class CurrentExercise:
+    name: str
+    dose: str
+    session_label: str | None
+
+
+def _current_exercises(programme: Programme | None) -> list[CurrentExercise]:
+    """What the patient does now: the current phase's exercises with their doses in words."""
+    if programme is None or programme.status != "active":
+        return []
+    phase = next((p for p in programme.phases if p.id == programme.current_phase_id), None)
+    if phase is None:
+        return []
+    prescriptions = [p for p in phase.prescriptions if p.archived_at is None]
+    names = pages.exercise_names([p.exercise_id for p in prescriptions])
+    return [
+        CurrentExercise(names.get(p.exercise_id, ""), dose_text(p), p.session_label)
+        for p in prescriptions
+    ]
 
 
 @dataclass(frozen=True)
@@ -152,6 +174,7 @@ class ProgressReport:
     adherence: Adherence
     weekly_rows: list = field(default_factory=list)
     suggestions: list[AcceptedSuggestion] = field(default_factory=list)
+    current_exercises: list[CurrentExercise] = field(default_factory=list)
 
     @property
     def has_sessions(self) -> bool:
@@ -299,6 +322,7 @@ def progress_report(
             adherence=_adherence(metrics),
             weekly_rows=[w for w in metrics.weeks if w.week_start <= period.end],
             suggestions=_accepted_suggestions(patient, period),
+            current_exercises=_current_exercises(programme),
         )
 
 

@@ -66,6 +66,10 @@ def test_a_dutch_progress_report_shows_the_patients_course(client_for, world):
         "Verbeterd",
         "Fasen",
         "Goed herstel; door naar fase 3.",
+        "Huidige oefeningen en doseringen",
+        "Goblet squat (A) 3 × 8–12 herhalingen · 20 kg · inspanning 7/10",
+        "Side plank (B)",
+        "Brisk walk",
         "Geaccepteerde dosisaanpassingen",
         "Goblet squat",
         "22 kg",
@@ -101,6 +105,7 @@ def test_an_english_report_in_the_clinics_language(client_for, world):
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     for expected in ("Progress report", "Movement analyses", "Improved", "Phases",
+                     "Current exercises and doses", "Goblet squat",
                      "Accepted dose changes", "Good recovery.", "Sessions done"):  # fmt: skip
         assert expected in text, expected
     assert metadata(response.data)["lang"] == "en"
