@@ -5,13 +5,15 @@ A print may take minutes, so it runs as a job: on an RQ queue (Redis) when
 REHAB_JOB_QUEUE_URL is set and `flask rehab worker` runs, else in a background thread of the
 web process; tests run it inside the request (REHAB_JOBS_INLINE). Memory stays bounded
 whatever the number of patients: reports are rendered one at a time and written to disk at
-once; the single PDF is put together from those files at the end (pypdf, written to disk).
+once; the single PDF is put together from those files at the end, page by page straight to
+disk (rehab.reports.concatenate).
 Every report printed, and every download, goes into the access log per patient.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import os
 import shutil
@@ -22,16 +24,17 @@ from pathlib import Path
 
 from flask import Flask, abort, current_app, has_app_context
 from flask_babel import force_locale, gettext
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from rehab.audit.services import Action, record
-from rehab.auth.models import Role, User
+from rehab.auth.models import Clinic, Role, User
 from rehab.core.db import utcnow
 from rehab.extensions import db
 from rehab.patients.models import Patient, PatientStatus
 from rehab.reports import progress_report as reports
+from rehab.reports.concatenate import Part, concatenate
 from rehab.reports.models import PrintJob
 from rehab.reports.pdf import html_to_pdf, render_html
 
@@ -321,8 +324,6 @@ def _zip(printed: list[PrintedReport], target: Path) -> None:
 
 def _cover_language(job: PrintJob) -> str:
     if job.language_choice == "clinic" or job.requested_by.locale not in ("nl", "en"):
-        from rehab.auth.models import Clinic
-
         clinic = db.session.get(Clinic, job.clinic_id)
         return clinic.default_locale if clinic.default_locale in ("nl", "en") else "nl"
     return job.requested_by.locale
@@ -336,56 +337,46 @@ class TocEntry:
 
 
 def _cover_pdf(job: PrintJob, printed: list[PrintedReport], cover_pages: int) -> bytes:
-    from rehab.auth.models import Clinic
-
     language = _cover_language(job)
     clinic = db.session.get(Clinic, job.clinic_id)
     entries, page = [], cover_pages + 1
     for number, item in enumerate(printed, start=1):
         entries.append(TocEntry(number, item.patient_name, page))
         page += item.pages
-    with force_locale(language):
-        title = gettext("Progress reports, %(clinic)s", clinic=clinic.name)
     html = render_html(
         "pdf/batch_cover.html",
         language=language,
-        title=title,
+        title=_cover_title(language, clinic.name),
         author=job.requested_by.full_name,
         context={"job": job, "clinic": clinic, "entries": entries, "total_pages": page - 1},
     )
     return html_to_pdf(html)
 
 
+def _cover_title(language: str, clinic_name: str) -> str:
+    with force_locale(language):
+        return gettext("Progress reports, %(clinic)s", clinic=clinic_name)
+
+
 def _single_pdf(job: PrintJob, printed: list[PrintedReport], target: Path) -> None:
     """Cover and contents, then every report; the contents' page numbers count the cover's
-    own pages, so the cover is laid out until its length no longer changes."""
+    own pages, so the cover is laid out until its length no longer changes. The reports are
+    copied page by page from their files (rehab.reports.concatenate), never all in memory."""
     cover_pages, cover = 1, b""
     for _attempt in range(4):
         cover = _cover_pdf(job, printed, cover_pages)
-        pages = len(PdfReader(_bytes_io(cover)).pages)
+        pages = len(PdfReader(io.BytesIO(cover)).pages)
         if pages == cover_pages:
             break
         cover_pages = pages
     cover_path = target.with_suffix(".cover.pdf")
     cover_path.write_bytes(cover)
     del cover
-    writer = PdfWriter()
-    writer.append(str(cover_path), import_outline=False)
-    page = cover_pages
-    for item in printed:
-        writer.append(str(item.path), import_outline=False)
-        writer.add_outline_item(title=item.patient_name, page_number=page)
-        page += item.pages
-    with target.open("wb") as handle:
-        writer.write(handle)
-    writer.close()
+    language = _cover_language(job)
+    clinic_name = db.session.get(Clinic, job.clinic_id).name
+    parts = [Part(cover_path)] + [Part(item.path, item.patient_name) for item in printed]
+    concatenate(parts, target, title=_cover_title(language, clinic_name), language=language)
     cover_path.unlink(missing_ok=True)
-
-
-def _bytes_io(data: bytes):
-    import io
-
-    return io.BytesIO(data)
 
 
 # --- downloading ------------------------------------------------------------------------------
