@@ -15,7 +15,8 @@ tests/reports/factories.reportable_patient), then times for that patient:
 
 Acceptance: the pipeline's median within 1.2 × WeasyPrint alone. Both ratios are printed:
 against the plain floor (the acceptance) and against WeasyPrint with the same image cache
-(the pipeline's own overhead: data, charts, template, audit).
+(the pipeline's own overhead: data, charts, template, audit), and a first print with the
+chart and image caches emptied against the plain floor.
 
 Run:  PYTHONPATH=. .venv/bin/python benchmarks/pdf_report.py [--runs 10] [--json out.json]
 """
@@ -39,6 +40,7 @@ from rehab.reports import progress_report as reports
 
 WEEKS = 12
 PIPELINE = "pipeline (data + charts + template + PDF + audit)"
+COLD = "pipeline, chart and image caches emptied first (a first print)"
 ALONE = "WeasyPrint alone, same HTML, shared stylesheet and fonts"
 ALONE_CACHED = "WeasyPrint alone, as above plus an image cache like the pipeline's"
 LIMIT = 1.2
@@ -107,6 +109,11 @@ def measure(runs: int) -> dict:
                         conclusion="Goed herstel; door naar fase 3.",
                     )
 
+                def pipeline_cold() -> None:
+                    reports._charts.cache_clear()
+                    pdf._image_cache.clear()
+                    pipeline()
+
                 def weasyprint_alone() -> None:
                     toolkit = pdf._toolkit
                     HTML(string=html, url_fetcher=toolkit.fetcher).write_pdf(
@@ -129,6 +136,7 @@ def measure(runs: int) -> dict:
                 results = _time(
                     {
                         PIPELINE: pipeline,
+                        COLD: pipeline_cold,
                         ALONE: weasyprint_alone,
                         ALONE_CACHED: weasyprint_alone_cached,
                     },
@@ -140,6 +148,7 @@ def measure(runs: int) -> dict:
             db.engine.dispose()
     ratio = statistics.median(results[PIPELINE]) / statistics.median(results[ALONE])
     ratio_cached = statistics.median(results[PIPELINE]) / statistics.median(results[ALONE_CACHED])
+    ratio_cold = statistics.median(results[COLD]) / statistics.median(results[ALONE])
     return {
         "benchmark": "pdf_report",
         "weeks": WEEKS,
@@ -156,6 +165,7 @@ def measure(runs: int) -> dict:
         },
         "ratio_median": round(ratio, 3),
         "ratio_median_same_cache": round(ratio_cached, 3),
+        "ratio_median_cold": round(ratio_cold, 3),
         "limit": LIMIT,
         "passed": ratio <= LIMIT,
     }
@@ -178,6 +188,8 @@ def markdown(result: dict) -> str:
         f"({verdict} the {result['limit']} × limit)",
         f"Pipeline ÷ WeasyPrint with the same image cache (medians): "
         f"{result['ratio_median_same_cache']:.2f} ×",
+        f"First print (cold caches) ÷ WeasyPrint alone (medians): "
+        f"{result['ratio_median_cold']:.2f} ×",
     ]
     return "\n".join(lines)
 
