@@ -47,6 +47,7 @@ class PeriodForm(FlaskForm):
         choices=choices(LANGUAGE_CHOICES),
         default="patient",
         validators=[InputRequired(_l("Choose the language of the report."))],
+        invalid_choice_message=_l("Choose the language of the report."),
     )
     today: dt.date | None = None  # the clinic's today, set by the view
 
@@ -103,12 +104,14 @@ class BatchPrintForm(PeriodForm):
         choices=choices(SCOPE_CHOICES),
         default="mine",
         validators=[InputRequired(_l("Choose whose reports to print."))],
+        invalid_choice_message=_l("Choose whose reports to print."),
     )
     file_format = RadioField(
         _l("File"),
         choices=choices(FORMAT_CHOICES),
         default="pdf",
         validators=[InputRequired(_l("Choose the kind of file."))],
+        invalid_choice_message=_l("Choose the kind of file."),
     )
     submit = SubmitField(_l("Start printing"))
 

@@ -132,7 +132,7 @@ def test_a_patient_without_programme_or_sessions_gets_an_empty_report(client_for
         ({"start": "2020-01-01", "end": "2023-01-01"}, "Een verslag beslaat hooguit twee jaar"),
         ({"start": "31-12-2024", "end": "2025-01-01"}, "Vul een geldige datum in."),
         ({"start": "2025-01-01", "end": "9999-12-31"}, "De periode kan niet in de toekomst"),
-        ({"language": "fr"}, "Ongeldige keuze."),
+        ({"language": "fr"}, "Kies de taal van het verslag."),
         ({"conclusion": "x" * 4001}, "hooguit 4000 tekens"),
     ],
 )  # fmt: skip
