@@ -61,6 +61,7 @@ def _area_commands() -> None:
     """Areas add their own commands to the `rehab` group (e.g. the exercise library loader)."""
     import rehab.exercises.cli  # noqa: F401  (load-library)
     from rehab.audit import cli as audit_cli  # noqa: F401  (db-roles)
+    from rehab.reports import cli as reports_cli  # noqa: F401  (worker)
     from rehab.training import cli as training_cli  # noqa: F401  (scan-alerts)
 
 

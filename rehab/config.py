@@ -94,6 +94,15 @@ class Config:
     # (client address for the rate limiter and the access log, https for cookies).
     REHAB_PROXY_COUNT = int(os.environ.get("REHAB_PROXY_COUNT", 0))
 
+    # Batch printing: an RQ queue on Redis when set (run `flask rehab worker`), else a
+    # background thread of the web process. Files go to the instance folder's print_jobs/
+    # (or REHAB_PRINT_JOBS_DIR) and are removed after REHAB_PRINT_JOBS_KEEP_DAYS.
+    REHAB_JOB_QUEUE_URL = os.environ.get("REHAB_JOB_QUEUE_URL") or None
+    REHAB_JOB_QUEUE_NAME = os.environ.get("REHAB_JOB_QUEUE_NAME", "rehab-print")
+    REHAB_JOBS_INLINE = False  # run a job to the end inside the request (tests)
+    REHAB_PRINT_JOBS_DIR = os.environ.get("REHAB_PRINT_JOBS_DIR") or None
+    REHAB_PRINT_JOBS_KEEP_DAYS = int(os.environ.get("REHAB_PRINT_JOBS_KEEP_DAYS", 7))
+
 
 class TestingConfig(Config):
     TESTING = True
@@ -107,3 +116,7 @@ class TestingConfig(Config):
     BABEL_DEFAULT_LOCALE = "nl"
     # Argon2 at production cost would make the suite minutes slower; tests use a cheap setting.
     REHAB_PASSWORD_HASH_COST = "test"  # noqa: S105  (a cost profile name, not a password)
+    # Batch print jobs run synchronously, to a private temporary folder, never on a queue.
+    REHAB_JOBS_INLINE = True
+    REHAB_JOB_QUEUE_URL = None
+    REHAB_PRINT_JOBS_DIR = tempfile.mkdtemp(prefix="rehab-test-print-jobs-")

@@ -296,6 +296,20 @@ def print_handout(actor: User, patient: Patient) -> bytes:
 
     Raises NothingToPrint (nothing is logged) when there is no handout to make.
     """
+    handout, pdf = render_handout(patient)
+    record(
+        Action.PRINT,
+        patient_id=patient.id,
+        object_type="handout",
+        object_id=handout.programme.id,
+        summary=f"programme handout ({patient.preferred_language})",
+    )
+    db.session.commit()
+    return pdf
+
+
+def render_handout(patient: Patient) -> tuple[Handout, bytes]:
+    """The handout and its PDF, nothing logged (NothingToPrint when there is none)."""
     language = patient.preferred_language
     handout = handout_for(patient)
     clinic = patient.clinic
@@ -315,15 +329,7 @@ def print_handout(actor: User, patient: Patient) -> bytes:
             "advice": ADVICE,
         },
     )
-    record(
-        Action.PRINT,
-        patient_id=patient.id,
-        object_type="handout",
-        object_id=handout.programme.id,
-        summary=f"programme handout ({language})",
-    )
-    db.session.commit()
-    return pdf
+    return handout, pdf
 
 
 def has_active_programme(patient_id: int) -> bool:

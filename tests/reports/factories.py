@@ -99,3 +99,54 @@ def printable_programme(patient, *, exercises: int = 3, phases: int = 2, goal: s
         )
     db.session.commit()
     return programme
+
+
+def reportable_patient(patient, *, weeks: int = 12, end=None, sessions_per_week: int = 3):
+    """``patient`` with ``weeks`` weeks of training up to ``end``: an active programme started
+    then (three exercises, see tests.training.factories.make_plan), sessions on Monday,
+    Wednesday and Friday with every exercise logged, a morning check-in every day, an intake
+    and a re-assessment analysis, and an accepted suggestion. Returns the plan dict."""
+    import datetime as dt
+
+    from rehab.programmes.models import Suggestion
+    from tests.patients.factories import make_analysis
+    from tests.training.factories import check_in, log_session, make_plan, today, top_of_range
+
+    end = end or today()
+    start = end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
+    plan = make_plan(patient, started_on=start)
+    plan["programme"].started_on = start
+    phases = plan["programme"].phases
+    phases[0].started_on = start
+    patient.goals = "Weer 10 km hardlopen zonder rugpijn; tillen op het werk."
+    patient.main_complaint = "Aspecifieke lage rugpijn sinds maart."
+    day = start
+    weekdays = (0, 2, 4, 6, 1, 3, 5)[:sessions_per_week]
+    while day <= end:
+        check_in(patient, day, pain=3 if day < start + dt.timedelta(weeks=4) else 1)
+        if day.weekday() in weekdays:
+            exercises = [(plan[key], top_of_range(plan[key], pain=2)) for key in ("squat", "plank")]
+            log_session(patient, day, rpe=5, minutes=35, pain_after=2, exercises=exercises)
+        day += dt.timedelta(days=1)
+    make_analysis(
+        patient, kind="intake", recorded_on=start, nprs=6, modified_schober=Decimal("2.5"),
+        finger_floor_distance=Decimal("30"), biering_sorensen=Decimal("60"),
+    )  # fmt: skip
+    make_analysis(
+        patient, kind="reassessment", recorded_on=end - dt.timedelta(days=2), nprs=2,
+        modified_schober=Decimal("5.0"), finger_floor_distance=Decimal("12"),
+        biering_sorensen=Decimal("120"),
+    )  # fmt: skip
+    squat = plan["squat"]
+    db.session.add(
+        Suggestion(
+            prescription_id=squat.id, patient_id=patient.id, action="progress",
+            new_dose={"sets": 3, "dosage_type": "reps", "reps_min": 8, "reps_max": 12,
+                      "load_kind": "kg", "load_kg": "22"},
+            reasons=[], based_on_version=1, status="accepted",
+            decided_by_id=patient.therapist_id,
+            decided_at=dt.datetime.combine(end - dt.timedelta(days=10), dt.time(10), tzinfo=dt.UTC),
+        )
+    )  # fmt: skip
+    db.session.flush()
+    return plan

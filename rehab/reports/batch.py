@@ -1,0 +1,406 @@
+"""Batch printing: every progress report of a therapist's caseload (or a whole clinic) for a
+period, as one PDF with a cover page and a table of contents, or as a ZIP of PDFs.
+
+A print may take minutes, so it runs as a job: on an RQ queue (Redis) when
+REHAB_JOB_QUEUE_URL is set and `flask rehab worker` runs, else in a background thread of the
+web process; tests run it inside the request (REHAB_JOBS_INLINE). Memory stays bounded
+whatever the number of patients: reports are rendered one at a time and written to disk at
+once; the single PDF is put together from those files at the end, page by page straight to
+disk (rehab.reports.concatenate).
+Every report printed, and every download, goes into the access log per patient.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import os
+import shutil
+import threading
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, abort, current_app, has_app_context
+from flask_babel import force_locale, gettext
+from pypdf import PdfReader
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload
+
+from rehab.audit.services import Action, record
+from rehab.auth.models import Clinic, Role, User
+from rehab.core.db import utcnow
+from rehab.extensions import db
+from rehab.patients.models import Patient, PatientStatus
+from rehab.reports import progress_report as reports
+from rehab.reports.concatenate import Part, concatenate
+from rehab.reports.models import PrintJob
+from rehab.reports.pdf import html_to_pdf, render_html
+
+log = logging.getLogger(__name__)
+
+JOBS_PAGE_SIZE = 20
+# Started threads, so that tests (and a graceful shutdown) can wait for them.
+THREADS: list[threading.Thread] = []
+
+
+class BatchRefused(Exception):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# --- where the files are --------------------------------------------------------------------
+
+
+def jobs_folder() -> Path:
+    configured = current_app.config.get("REHAB_PRINT_JOBS_DIR")
+    folder = Path(configured) if configured else Path(current_app.instance_path) / "print_jobs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder.resolve()
+
+
+def job_file(job: PrintJob) -> Path | None:
+    """The finished file of ``job`` (None unless it exists inside the jobs folder)."""
+    if job.status != "done" or not job.file_path:
+        return None
+    root = jobs_folder()
+    path = (root / job.file_path).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+# --- who sees which job -----------------------------------------------------------------------
+
+
+def visible_jobs_statement(actor: User):
+    """An admin sees the clinic's jobs; a therapist their own; newest first."""
+    stmt = (
+        select(PrintJob)
+        .where(PrintJob.clinic_id == actor.clinic_id)
+        .order_by(PrintJob.created_at.desc(), PrintJob.id.desc())
+    )
+    if actor.role != Role.ADMIN:
+        stmt = stmt.where(PrintJob.requested_by_id == actor.id)
+    return stmt
+
+
+def job_for(actor: User, job_id: int) -> PrintJob:
+    """The job if ``actor`` may see it, else 404 (missing and foreign look the same)."""
+    job = db.session.get(PrintJob, job_id)
+    if job is None or job.clinic_id != actor.clinic_id:
+        abort(404)
+    if actor.role != Role.ADMIN and job.requested_by_id != actor.id:
+        abort(404)
+    return job
+
+
+# --- starting a job ---------------------------------------------------------------------------
+
+
+def patients_statement(clinic_id: int, therapist_id: int | None, period: reports.Period):
+    """Patients treated in the period: active ones, and those discharged during it."""
+    stmt = select(Patient.id).where(
+        Patient.clinic_id == clinic_id,
+        or_(
+            Patient.status == PatientStatus.ACTIVE,
+            Patient.discharged_on >= period.start,
+        ),
+    )
+    if therapist_id is not None:
+        stmt = stmt.where(Patient.therapist_id == therapist_id)
+    return stmt.order_by(Patient.last_name, Patient.first_name, Patient.id)
+
+
+def remove_old_jobs(now: dt.datetime | None = None) -> int:
+    """Delete jobs (and their files) older than REHAB_PRINT_JOBS_KEEP_DAYS; their count."""
+    now = now or utcnow()
+    cutoff = now - dt.timedelta(days=current_app.config["REHAB_PRINT_JOBS_KEEP_DAYS"])
+    old = list(db.session.scalars(select(PrintJob).where(PrintJob.created_at < cutoff)))
+    root = jobs_folder()
+    for job in old:
+        shutil.rmtree(root / str(job.id), ignore_errors=True)
+        db.session.delete(job)
+    return len(old)
+
+
+def start_batch(
+    actor: User,
+    *,
+    scope: str,
+    period: reports.Period,
+    file_format: str,
+    language_choice: str,
+) -> PrintJob:
+    """Queue a batch print (old jobs are cleaned up first); the job runs in the background."""
+    if scope == "clinic" and actor.role != Role.ADMIN:
+        raise BatchRefused(
+            gettext("Only an administrator can print the reports of the whole clinic."), "scope"
+        )
+    therapist_id = None if scope == "clinic" else actor.id
+    patient_ids = list(
+        db.session.scalars(patients_statement(actor.clinic_id, therapist_id, period))
+    )
+    if not patient_ids:
+        raise BatchRefused(gettext("There are no patients to print reports for."), "scope")
+    remove_old_jobs()
+    job = PrintJob(
+        clinic_id=actor.clinic_id,
+        requested_by_id=actor.id,
+        scope=scope,
+        period_start=period.start,
+        period_end=period.end,
+        file_format=file_format,
+        language_choice=language_choice,
+        status="queued",
+        total_count=len(patient_ids),
+        patient_ids=patient_ids,
+    )
+    db.session.add(job)
+    db.session.flush()
+    record(
+        Action.PRINT,
+        actor=actor,
+        object_type="print_job",
+        object_id=job.id,
+        summary=f"batch print of {len(patient_ids)} progress reports "
+        f"{period.start.isoformat()}–{period.end.isoformat()} ({file_format})",
+    )
+    db.session.commit()
+    enqueue(job.id)
+    return job
+
+
+def enqueue(job_id: int) -> None:
+    """Run the job on the configured queue: RQ, a background thread, or right now (tests)."""
+    config = current_app.config
+    if config.get("REHAB_JOBS_INLINE"):
+        run_job(job_id)
+        return
+    if config.get("REHAB_JOB_QUEUE_URL"):
+        queue = job_queue()
+        queue.enqueue(run_queued_job, job_id, job_timeout=6 * 3600, result_ttl=3600)
+        return
+    app = current_app._get_current_object()
+    thread = threading.Thread(
+        target=_run_in_thread, args=(app, job_id), name=f"print-job-{job_id}", daemon=True
+    )
+    THREADS[:] = [t for t in THREADS if t.is_alive()]
+    THREADS.append(thread)
+    thread.start()
+
+
+def job_queue(url: str | None = None, name: str | None = None):
+    from redis import Redis
+    from rq import Queue
+
+    config = current_app.config
+    connection = Redis.from_url(url or config["REHAB_JOB_QUEUE_URL"])
+    return Queue(name or config["REHAB_JOB_QUEUE_NAME"], connection=connection)
+
+
+def _run_in_thread(app: Flask, job_id: int) -> None:
+    with app.app_context():
+        try:
+            run_job(job_id)
+        finally:
+            db.session.remove()
+
+
+_PARENT_PID = os.getpid()
+
+
+def run_queued_job(job_id: int) -> None:
+    """The RQ entry point. The worker (`flask rehab worker`) runs inside the app context;
+    its forked work horse must not reuse the parent's database connections."""
+    if not has_app_context():  # a bare `rq worker`: build the app from the environment
+        from rehab import create_app
+
+        with create_app().app_context():
+            run_job(job_id)
+        return
+    if os.getpid() != _PARENT_PID:
+        db.engine.dispose(close=False)
+    run_job(job_id)
+
+
+# --- running a job ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrintedReport:
+    patient_name: str
+    path: Path
+    pages: int
+
+
+def _set(job_id: int, **values) -> None:
+    db.session.execute(update(PrintJob).where(PrintJob.id == job_id).values(**values))
+    db.session.commit()
+
+
+def run_job(job_id: int) -> None:
+    """Print every report of the job, one at a time, then build the file; never raises."""
+    job = db.session.get(PrintJob, job_id)
+    if job is None or job.status != "queued":
+        return
+    folder = jobs_folder() / str(job.id)
+    try:
+        _set(job_id, status="running", started_at=utcnow(), done_count=0)
+        parts = folder / "parts"
+        parts.mkdir(parents=True, exist_ok=True)
+        printed = _print_reports(job_id, parts)
+        job = db.session.get(PrintJob, job_id)
+        name = _file_name(job)
+        if job.file_format == "zip":
+            _zip(printed, folder / name)
+        else:
+            _single_pdf(job, printed, folder / name)
+        shutil.rmtree(parts, ignore_errors=True)
+        _set(job_id, status="done", finished_at=utcnow(), file_path=f"{job.id}/{name}")
+    except Exception as error:
+        log.exception("batch print job %s failed", job_id)
+        db.session.rollback()
+        shutil.rmtree(folder, ignore_errors=True)
+        _set(job_id, status="failed", finished_at=utcnow(), error=str(error)[:2000])
+
+
+def _print_reports(job_id: int, parts: Path) -> list[PrintedReport]:
+    """Render each patient's report to its own file and log it; only paths stay in memory."""
+    job = db.session.get(PrintJob, job_id)
+    period = reports.Period(job.period_start, job.period_end)
+    actor = db.session.get(User, job.requested_by_id)
+    language_choice, patient_ids = job.language_choice, list(job.patient_ids)
+    printed = []
+    for number, patient_id in enumerate(patient_ids, start=1):
+        patient = db.session.get(Patient, patient_id, options=[joinedload(Patient.therapist)])
+        if patient is None or patient.clinic_id != job.clinic_id:
+            continue  # removed since the job was queued
+        language = reports.report_language(patient, language_choice)
+        pdf = reports.render_report(patient, period, language=language)
+        path = parts / f"{number:05d}.pdf"
+        path.write_bytes(pdf)
+        printed.append(PrintedReport(patient.full_name, path, len(PdfReader(path).pages)))
+        del pdf
+        record(
+            Action.PRINT,
+            actor=actor,
+            clinic_id=job.clinic_id,
+            patient_id=patient.id,
+            object_type="progress_report",
+            object_id=patient.id,
+            summary=f"batch print job {job_id}: {reports.audit_summary(period, language)}",
+        )
+        db.session.execute(update(PrintJob).where(PrintJob.id == job_id).values(done_count=number))
+        # The commit expires every loaded row; nothing refers to this patient's rows any
+        # more, so the session's weak identity map lets them go before the next report.
+        db.session.commit()
+        del patient
+    return printed
+
+
+def _file_name(job: PrintJob) -> str:
+    word = "voortgangsverslagen" if _cover_language(job) == "nl" else "progress-reports"
+    extension = "zip" if job.file_format == "zip" else "pdf"
+    return f"{word}-{job.period_start.isoformat()}-{job.period_end.isoformat()}.{extension}"
+
+
+def _zip(printed: list[PrintedReport], target: Path) -> None:
+    from rehab.reports.pdf import download_name
+
+    used: set[str] = set()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in printed:
+            name = download_name(item.patient_name)
+            stem, counter = name[:-4], 2
+            while name in used:  # two patients with the same name
+                name, counter = f"{stem}-{counter}.pdf", counter + 1
+            used.add(name)
+            archive.write(item.path, name)
+
+
+def _cover_language(job: PrintJob) -> str:
+    if job.language_choice == "clinic" or job.requested_by.locale not in ("nl", "en"):
+        clinic = db.session.get(Clinic, job.clinic_id)
+        return clinic.default_locale if clinic.default_locale in ("nl", "en") else "nl"
+    return job.requested_by.locale
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    number: int
+    patient_name: str
+    page: int
+
+
+def _cover_pdf(job: PrintJob, printed: list[PrintedReport], cover_pages: int) -> bytes:
+    language = _cover_language(job)
+    clinic = db.session.get(Clinic, job.clinic_id)
+    entries, page = [], cover_pages + 1
+    for number, item in enumerate(printed, start=1):
+        entries.append(TocEntry(number, item.patient_name, page))
+        page += item.pages
+    html = render_html(
+        "pdf/batch_cover.html",
+        language=language,
+        title=_cover_title(language, clinic.name),
+        author=job.requested_by.full_name,
+        context={"job": job, "clinic": clinic, "entries": entries, "total_pages": page - 1},
+    )
+    return html_to_pdf(html)
+
+
+def _cover_title(language: str, clinic_name: str) -> str:
+    with force_locale(language):
+        return gettext("Progress reports, %(clinic)s", clinic=clinic_name)
+
+
+def _single_pdf(job: PrintJob, printed: list[PrintedReport], target: Path) -> None:
+    """Cover and contents, then every report; the contents' page numbers count the cover's
+    own pages, so the cover is laid out until its length no longer changes. The reports are
+    copied page by page from their files (rehab.reports.concatenate), never all in memory."""
+    cover_pages, cover = 1, b""
+    for _attempt in range(4):
+        cover = _cover_pdf(job, printed, cover_pages)
+        pages = len(PdfReader(io.BytesIO(cover)).pages)
+        if pages == cover_pages:
+            break
+        cover_pages = pages
+    cover_path = target.with_suffix(".cover.pdf")
+    cover_path.write_bytes(cover)
+    del cover
+    language = _cover_language(job)
+    clinic_name = db.session.get(Clinic, job.clinic_id).name
+    parts = [Part(cover_path)] + [Part(item.path, item.patient_name) for item in printed]
+    concatenate(parts, target, title=_cover_title(language, clinic_name), language=language)
+    cover_path.unlink(missing_ok=True)
+
+
+# --- downloading ------------------------------------------------------------------------------
+
+
+def record_download(actor: User, job: PrintJob) -> None:
+    """One access-log entry per patient in the file, and one for the job."""
+    record(Action.EXPORT, actor=actor, object_type="print_job", object_id=job.id,
+           summary=f"download of batch print job {job.id}")  # fmt: skip
+    existing = set(
+        db.session.scalars(select(Patient.id).where(Patient.id.in_(job.patient_ids or [])))
+    )
+    for patient_id in job.patient_ids or []:
+        if patient_id in existing:
+            record(
+                Action.EXPORT,
+                actor=actor,
+                patient_id=patient_id,
+                object_type="progress_report",
+                object_id=patient_id,
+                summary=f"download of batch print job {job.id}",
+            )
+    db.session.commit()
+
+
+def download_filename(job: PrintJob) -> str:
+    return _file_name(job)

@@ -1,0 +1,245 @@
+"""Batch printing: a therapist's (or, for an admin, the clinic's) progress reports as one PDF
+with a cover and contents, or as a ZIP; only the people allowed see the job and its file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from rehab.audit.models import AuditEntry
+from rehab.extensions import db
+from rehab.reports.models import PrintJob
+from tests.factories import make_patient
+from tests.reports.factories import reportable_patient
+from tests.reports.pdf_inspect import pdf_text, render_pages
+from tests.training.factories import today
+
+
+def _form(file_format="pdf", scope="mine", weeks=4, language="patient") -> dict:
+    end = today()
+    return {
+        "start": (end - dt.timedelta(weeks=weeks)).isoformat(),
+        "end": end.isoformat(),
+        "scope": scope,
+        "language": language,
+        "file_format": file_format,
+    }
+
+
+def _page_text(reader: PdfReader, index: int) -> str:
+    return " ".join(reader.pages[index].extract_text().split())
+
+
+@pytest.fixture
+def caseload(world):
+    """Sanne (4 weeks of training), Tom (no programme), and an English patient, Ann."""
+    world.patient.last_name = "Aalbers"
+    world.other_patient.last_name = "Bakker"
+    reportable_patient(world.patient, weeks=4)
+    ann = make_patient(world.clinic, world.therapist, first_name="Ann", last_name="Clark",
+                       language="en")  # fmt: skip
+    db.session.commit()
+    return ann
+
+
+def test_one_pdf_with_a_cover_and_correct_contents(client_for, world, caseload):
+    client = client_for("therapist")
+
+    response = client.post("/reports/batch", data=_form("pdf"))
+
+    job = db.session.scalar(select(PrintJob))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/reports/batch/{job.id}")
+    assert (job.status, job.done_count, job.total_count) == ("done", 3, 3)
+    page = client.get(f"/reports/batch/{job.id}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page  # finished: no more reloading
+    download = client.get(f"/reports/batch/{job.id}/download")
+    assert download.data.startswith(b"%PDF")
+    download.close()
+    assert download.status_code == 200
+    assert download.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(download.data))
+    cover = _page_text(reader, 0)
+    assert "Voortgangsverslagen" in cover and "Inhoud" in cover
+    # The contents name each patient with the page their report starts on.
+    titles = {
+        "Sanne Aalbers": "Voortgangsverslag",
+        "Tom Bakker": "Voortgangsverslag",
+        "Ann Clark": "Progress report",
+    }
+    for name, title in titles.items():
+        line = next(line for line in reader.pages[0].extract_text().splitlines() if name in line)
+        start = int(line.split()[-1])
+        first_page = _page_text(reader, start - 1)
+        assert first_page.startswith(f"{title}") or title in first_page[:200], (name, first_page)
+        assert name in first_page
+        assert "1 van" in first_page or "1 of" in first_page
+    assert [item.title for item in reader.outline] == list(titles)
+    render_pages(download.data, "batch")
+    # Each report printed and each patient in the download is in the access log.
+    printed = db.session.scalars(
+        select(AuditEntry.patient_id).where(
+            AuditEntry.object_type == "progress_report", AuditEntry.action == "print"
+        )
+    ).all()
+    assert sorted(printed) == sorted([world.patient.id, world.other_patient.id, caseload.id])
+    downloaded = db.session.scalar(
+        select(func.count()).where(
+            AuditEntry.object_type == "progress_report", AuditEntry.action == "export"
+        )
+    )
+    assert downloaded == 3
+
+
+def test_a_zip_holds_one_pdf_per_patient(client_for, world, caseload):
+    client = client_for("therapist")
+    client.post("/reports/batch", data=_form("zip", language="clinic"))
+    job = db.session.scalar(select(PrintJob))
+
+    download = client.get(f"/reports/batch/{job.id}/download")
+    assert download.data.startswith(b"PK")
+    download.close()
+
+    assert download.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(download.data))
+    assert sorted(archive.namelist()) == ["ann-clark.pdf", "sanne-aalbers.pdf", "tom-bakker.pdf"]
+    text = pdf_text(archive.read("ann-clark.pdf"))
+    assert "Voortgangsverslag" in text  # the clinic's language, Dutch, for everyone
+    assert "Ann Clark" in text
+
+
+def test_only_the_requester_and_the_clinic_admin_see_a_job(client_for, world, caseload):
+    client_for("therapist").post("/reports/batch", data=_form("pdf"))
+    job = db.session.scalar(select(PrintJob))
+    urls = [f"/reports/batch/{job.id}", f"/reports/batch/{job.id}/download"]
+    for role, status in (("other_therapist", 404), ("patient", 403), ("admin", 200)):
+        client = client_for(role)
+        for url in urls:
+            response = client.get(url)
+            response.close()  # the download streams a file
+            assert response.status_code == status, (role, url)
+    # A colleague in the same clinic does not see it either.
+    from tests.factories import make_user
+
+    colleague = make_user(world.clinic, "therapist", full_name="Carla Collega")
+    db.session.commit()
+    from tests.factories import login_as
+
+    other = login_as(client_for("anonymous"), colleague)
+    assert all(other.get(url).status_code == 404 for url in urls)
+    assert f"/reports/batch/{job.id}" not in other.get("/reports/batch").get_data(as_text=True)
+
+
+def test_a_therapist_cannot_print_the_whole_clinic(client_for, world, caseload):
+    response = client_for("therapist").post("/reports/batch", data=_form(scope="clinic"))
+
+    assert response.status_code == 200
+    assert db.session.scalar(select(func.count(PrintJob.id))) == 0
+
+
+def test_an_admin_prints_the_whole_clinic(client_for, world, caseload):
+    client_for("admin").post("/reports/batch", data=_form("zip", scope="clinic"))
+    job = db.session.scalar(select(PrintJob))
+    assert job.total_count == 3  # patients of clinic A only
+
+
+def test_a_running_job_refreshes_its_page(client_for, world, caseload):
+    client_for("therapist").post("/reports/batch", data=_form("pdf"))
+    job = db.session.scalar(select(PrintJob))
+    job.status, job.done_count = "running", 1
+    db.session.commit()
+
+    page = client_for("therapist").get(f"/reports/batch/{job.id}").get_data(as_text=True)
+
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert client_for("therapist").get(f"/reports/batch/{job.id}/download").status_code == 404
+
+
+def test_old_jobs_and_their_files_are_removed_when_a_new_one_starts(
+    app, client_for, world, caseload
+):
+    from rehab.reports.batch import job_file, jobs_folder
+
+    client = client_for("therapist")
+    client.post("/reports/batch", data=_form("zip"))
+    old = db.session.scalar(select(PrintJob))
+    old_id, path = old.id, job_file(old)
+    assert path is not None and path.exists()
+    old.created_at = old.created_at - dt.timedelta(days=8)
+    db.session.commit()
+
+    client.post("/reports/batch", data=_form("zip"))
+
+    assert not path.exists()
+    assert not (jobs_folder() / str(old_id)).exists()
+    assert db.session.scalar(select(func.count(PrintJob.id))) == 1
+
+
+@pytest.mark.app_config(REHAB_JOBS_INLINE=False)
+def test_without_a_queue_the_job_runs_in_a_background_thread(app, client_for, world, caseload):
+    from rehab.reports import batch
+
+    client_for("therapist").post("/reports/batch", data=_form("zip"))
+    for thread in list(batch.THREADS):
+        thread.join(timeout=120)
+    db.session.expire_all()
+    job = db.session.scalar(select(PrintJob))
+    assert (job.status, job.done_count) == ("done", 3)
+
+
+REDIS_URL = os.environ.get("REHAB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis():
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+
+    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except RedisDown:
+        if os.environ.get("REHAB_REQUIRE_ALL_TESTS") == "1":
+            pytest.fail(f"Redis is not answering at {REDIS_URL} (.ci/run starts it)")
+        pytest.skip(f"Redis is not answering at {REDIS_URL}")
+    return connection
+
+
+def test_the_rq_path_runs_the_job_on_a_real_redis_queue(app, client_for, world, caseload):
+    from rq import SimpleWorker
+
+    connection = _redis()
+    queue_name = f"rehab-test-{os.getpid()}-{id(app)}"
+    app.config.update(
+        REHAB_JOBS_INLINE=False, REHAB_JOB_QUEUE_URL=REDIS_URL, REHAB_JOB_QUEUE_NAME=queue_name
+    )
+    from rehab.reports.batch import job_queue
+
+    client_for("therapist").post("/reports/batch", data=_form("zip"))
+    job = db.session.scalar(select(PrintJob))
+    job_id = job.id
+    assert job.status == "queued"
+    queue = job_queue()
+    try:
+        assert queue.count == 1
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    finally:
+        queue.empty()
+        queue.delete(delete_jobs=True)
+        connection.close()
+    job = db.session.get(PrintJob, job_id)
+    assert (job.status, job.done_count, job.total_count) == ("done", 3, 3)
+    download = client_for("therapist").get(f"/reports/batch/{job_id}/download")
+    download.close()
+    assert download.status_code == 200
+
+
+def test_the_worker_command_needs_a_queue(runner):
+    result = runner.invoke(args=["rehab", "worker", "--burst"])
+    assert result.exit_code != 0
+    assert "REHAB_JOB_QUEUE_URL" in result.output
