@@ -26,12 +26,13 @@ from rehab.patients import services as patient_services
 from rehab.patients import vocabulary as patient_vocab
 from rehab.patients.models import Patient
 from rehab.programmes.models import Phase, Prescription, Programme, Suggestion
+from rehab.programmes.wording import dose_text
 from rehab.reports import charts
 from rehab.reports.pdf import html_to_pdf, render_html
 from rehab.training import pages
 from rehab.training.metrics import DayMetrics, PatientMetrics, WeekMetrics, patient_metrics
 from rehab.training.schedule import monday_of
-from rehab.training.wording import ACTION_WORDS, dose_text
+from rehab.training.wording import ACTION_WORDS
 
 DEFAULT_WEEKS = 12
 TEMPLATE = "pdf/progress_report.html"

@@ -26,7 +26,7 @@ def test_a_batch_print_ends_with_a_download_link(live_server, page, world):
     db.session.commit()
     _log_in(page, live_server, world.therapist.email)
 
-    page.get_by_role("link", name="Bulkafdrukken").click()
+    page.get_by_role("link", name="Afdrukreeksen").click()
     page.get_by_label("Een zip-bestand met één pdf per patiënt").check()
     page.get_by_role("button", name="Afdrukken starten").click()
 

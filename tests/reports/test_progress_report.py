@@ -67,7 +67,7 @@ def test_a_dutch_progress_report_shows_the_patients_course(client_for, world):
         "Fasen",
         "Goed herstel; door naar fase 3.",
         "Huidige oefeningen en doseringen",
-        "Goblet squat (A) 3 × 8–12 herhalingen · 20 kg · inspanning 7/10",
+        "Goblet squat (A) 3 × 8–12 herhalingen, 20 kg, inspanning 7/10",
         "Side plank (B)",
         "Brisk walk",
         "Geaccepteerde dosisaanpassingen",
