@@ -90,6 +90,7 @@ def index():
         form=form,
         pagination=pagination,
         action_labels={c.value: c.label for c in action_choices()},
+        record_labels=record_labels(),
         patient_names=_patient_names(e.patient_id for e in pagination.items),
         export_args={k: v for k, v in request.args.items() if k != "page"},
     )
@@ -149,6 +150,37 @@ def export():
 
 
 MY_PAGE_SIZE = 25
+
+
+def record_labels() -> dict[str, str]:
+    """What an entry is about, in the clinic's language (the summary after it is the detail
+    recorded at the time, kept as written)."""
+    return {
+        "account_link": _("account link"),
+        "alert": _("signal"),
+        "analysis": _("movement analysis"),
+        "audit_log": _("access log"),
+        "check_in": _("check-in"),
+        "clinic": _("clinic"),
+        "destruction_request": _("destruction request"),
+        "exercise": _("exercise"),
+        "exit_criterion": _("exit criterion"),
+        "handout": _("programme handout"),
+        "movement_analysis": _("movement analysis"),
+        "patient": _("patient record"),
+        "patient_record": _("complete record"),
+        "phase": _("phase"),
+        "prescription": _("prescription"),
+        "print_job": _("batch print"),
+        "programme": _("programme"),
+        "progress": _("progress page"),
+        "progress_report": _("progress report"),
+        "suggestion": _("suggestion"),
+        "template": _("template"),
+        "training_session": _("session"),
+        "user": _("user account"),
+        "user_session": _("login session"),
+    }
 
 
 def object_labels() -> dict[str, str]:

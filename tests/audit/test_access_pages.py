@@ -19,6 +19,8 @@ def test_admin_sees_the_patients_name_beside_the_number(client_for, world):
     html = client_for("admin").get("/audit/?action=view").text
     assert f"{world.patient.id}</span> · {world.patient.full_name}" in html
     assert world.foreign_patient.full_name not in html
+    # What was opened is named in the admin's language, with its number.
+    assert f"patiëntdossier #{world.patient.id}" in html
 
 
 def test_names_come_from_one_query_however_many_patients(client_for, world, count_queries):
