@@ -297,7 +297,7 @@ def seed_scale(
         raise DatabaseNotEmpty
     if db.session.scalar(select(func.count(Exercise.id)).where(Exercise.slug.is_not(None))) == 0:
         load_library()
-    rng = random.Random(size.seed)
+    rng = random.Random(size.seed)  # noqa: S311  (reproducible test data, not secrets)
     templates = {language: blueprints(language) for language in ("nl", "en")}
     hashes = {role: hash_password(password) for role, password in SCALE_PASSWORD.items()}
     report = SeedReport()
