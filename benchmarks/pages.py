@@ -205,9 +205,8 @@ def _login(app, user_id: int):
 
 
 def _log_session(app, client, prescription_ids: list[int]) -> None:
-    from rehab.training.services import clinic_today
-
     from rehab.auth.models import Clinic
+    from rehab.training.services import clinic_today
 
     day = clinic_today(Clinic(timezone="Europe/Amsterdam"))
     data = {
