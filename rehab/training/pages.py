@@ -486,20 +486,31 @@ class DashboardRow:
 
 def dashboard_statement(actor, scope: str):
     """The caseload (or clinic), most urgent first: open alerts by severity, then suggestions."""
+    mine = scope == "mine" and actor.role == Role.THERAPIST
+    # The counts cover the patients listed only: a therapist's own caseload need not
+    # aggregate the open alerts of a whole clinic chain (benchmarks/README.md).
+    shown = select(Patient.id).where(
+        Patient.clinic_id == actor.clinic_id, Patient.status == PatientStatus.ACTIVE
+    )
+    if mine:
+        shown = shown.where(Patient.therapist_id == actor.id)
     alert_stats = (
         select(
             Alert.patient_id.label("patient_id"),
             func.min(severity_order()).label("rank"),
             func.count(Alert.id).label("count"),
         )
-        .where(Alert.clinic_id == actor.clinic_id, Alert.acknowledged_at.is_(None))
+        .where(
+            Alert.clinic_id == actor.clinic_id,
+            Alert.acknowledged_at.is_(None),
+            Alert.patient_id.in_(shown),
+        )
         .group_by(Alert.patient_id)
         .subquery()
     )
     suggestion_stats = (
         select(Suggestion.patient_id.label("patient_id"), func.count(Suggestion.id).label("count"))
-        .join(Patient, Patient.id == Suggestion.patient_id)
-        .where(Patient.clinic_id == actor.clinic_id, Suggestion.status == "open")
+        .where(Suggestion.status == "open", Suggestion.patient_id.in_(shown))
         .group_by(Suggestion.patient_id)
         .subquery()
     )
@@ -518,7 +529,7 @@ def dashboard_statement(actor, scope: str):
             Patient.id,
         )
     )
-    if scope == "mine" and actor.role == Role.THERAPIST:
+    if mine:
         stmt = stmt.where(Patient.therapist_id == actor.id)
     return stmt
 
