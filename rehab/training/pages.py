@@ -34,6 +34,9 @@ from rehab.training.suggestions import Evaluation, evaluate_prescriptions
 from rehab.training.wording import describe, dose_text
 
 DASHBOARD_PAGE_SIZE = 20
+# The most urgent open alerts a dashboard row shows; the rest are counted and linked to the
+# progress page (a patient nobody looked at for weeks should not make the page unbounded).
+DASHBOARD_ALERTS_SHOWN = 3
 HISTORY_WEEKS = 12
 TIMER_MAX_SECONDS = 3600
 
@@ -390,8 +393,18 @@ def _ladder_ids(evaluations: list[Evaluation]) -> list[int]:
 
 
 def exercise_names(ids) -> dict[int, str]:
+    """Exercise names in the page's language (the names only: no rows, no regions)."""
+    ids = set(ids)
+    if not ids:
+        return {}
     language = str(get_locale() or "nl")
-    return {eid: e.text("name", language) for eid, e in services.exercises_by_id(ids).items()}
+    rows = db.session.execute(
+        select(Exercise.id, Exercise.name_nl, Exercise.name_en).where(Exercise.id.in_(ids))
+    ).all()
+    return {
+        eid: (name_nl or name_en) if language == "nl" else (name_en or name_nl)
+        for eid, name_nl, name_en in rows
+    }
 
 
 @dataclass
@@ -477,6 +490,7 @@ def _iso(value) -> dt.date | None:
 class DashboardRow:
     patient: Patient
     alerts: list[AlertView]
+    more_alerts: int
     suggestions: list[SuggestionView]
     last_session: dt.date | None
     has_programme: bool
@@ -547,8 +561,9 @@ def dashboard_page(actor, *, scope: str, page: int) -> dict:
     patients = list(pagination.items)
     ids = [p.id for p in patients]
     alerts: dict[int, list[AlertView]] = defaultdict(list)
-    for alert in services.open_alerts(ids):
+    for alert in services.open_alerts(ids, per_patient=DASHBOARD_ALERTS_SHOWN):
         alerts[alert.patient_id].append(alert_view(alert))
+    alert_counts = services.open_alert_counts(ids)
     suggestions = services.open_suggestions(ids)
     prescriptions = _prescriptions([s.prescription_id for s in suggestions])
     names = exercise_names(
@@ -568,6 +583,7 @@ def dashboard_page(actor, *, scope: str, page: int) -> dict:
         DashboardRow(
             patient=p,
             alerts=alerts.get(p.id, []),
+            more_alerts=alert_counts.get(p.id, 0) - len(alerts.get(p.id, [])),
             suggestions=by_patient.get(p.id, []),
             last_session=last.get(p.id),
             has_programme=p.id in programmes,

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import abort
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from rehab.audit.services import Action, record
 from rehab.exercises.models import Exercise
@@ -672,19 +672,35 @@ def open_suggestions(patient_ids) -> list[Suggestion]:
     )
 
 
-def open_alerts(patient_ids) -> list[Alert]:
+def open_alerts(patient_ids, *, per_patient: int | None = None) -> list[Alert]:
+    """Open alerts by patient, most urgent first; ``per_patient`` keeps each one's first N."""
     from rehab.training.alerts import severity_order
 
     ids = list(patient_ids)
     if not ids:
         return []
-    return list(
-        db.session.scalars(
-            select(Alert)
-            .where(Alert.patient_id.in_(ids), Alert.acknowledged_at.is_(None))
-            .order_by(Alert.patient_id, severity_order(), Alert.created_at.desc(), Alert.id)
-        )
-    )
+    urgency = (severity_order(), Alert.created_at.desc(), Alert.id)
+    stmt = select(Alert).where(Alert.patient_id.in_(ids), Alert.acknowledged_at.is_(None))
+    if per_patient is not None:
+        rank = func.row_number().over(partition_by=Alert.patient_id, order_by=urgency).label("rank")
+        ranked = stmt.add_columns(rank).subquery()
+        shown = aliased(Alert, ranked)
+        stmt = select(shown).where(ranked.c.rank <= per_patient)
+        return list(db.session.scalars(stmt.order_by(ranked.c.patient_id, ranked.c.rank)))
+    return list(db.session.scalars(stmt.order_by(Alert.patient_id, *urgency)))
+
+
+def open_alert_counts(patient_ids) -> dict[int, int]:
+    """The number of open alerts per patient (one aggregate query)."""
+    ids = list(patient_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Alert.patient_id, func.count(Alert.id))
+        .where(Alert.patient_id.in_(ids), Alert.acknowledged_at.is_(None))
+        .group_by(Alert.patient_id)
+    ).all()
+    return dict(rows)
 
 
 def latest_alerts(patient_ids) -> dict[int, Alert]:
