@@ -249,7 +249,7 @@ def markdown(runs: list[dict], machine: dict, requests: int) -> str:
         floor_p95 = run["pages"]["floor"]["p95_ms"]
         for page, result in run["pages"].items():
             ratio = "1" if page == "floor" else f"{result['p95_ms'] / floor_p95:.0f}×"
-            statements = result["statements"]
+            statements = f"{result['statements']:g}"
             if result["statements_min"] != result["statements_max"]:
                 statements = f"{result['statements_min']}–{result['statements_max']}"
             lines.append(
