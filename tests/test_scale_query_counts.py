@@ -36,7 +36,7 @@ PINNED = {
     "patient": 22,
     "builder": 11,
     "today": 15,
-    "log_session": 49,
+    "log_session": 37,
 }
 
 

@@ -225,18 +225,24 @@ def session_for(actor, session_id: int) -> TrainingSession:
 
 
 def log_session(
-    actor, patient: Patient, entry: SessionEntry, *, today: dt.date
+    actor,
+    patient: Patient,
+    entry: SessionEntry,
+    *,
+    today: dt.date,
+    programme: Programme | None = None,
 ) -> tuple[TrainingSession, bool]:
     """Store a session with its exercises; returns (session, created).
 
     The same submission key twice (double tap, resend, back button) returns the stored
-    session: the unique index decides when two requests race.
+    session: the unique index decides when two requests race. ``programme`` is the
+    patient's active programme when the caller has just loaded it (the today page has).
     """
     stored = session_by_key(entry.submission_key)
     if stored is not None:
         return _same_patient(stored, patient), False
     _check_date(entry.session_date, today)
-    programme = active_programme(patient.id)
+    programme = programme or active_programme(patient.id)
     allowed = {p.id: p for p in current_prescriptions(programme)}
     _check_prescriptions(entry.exercises, allowed)
     versions = _current_version_ids(allowed.values())
@@ -274,7 +280,7 @@ def log_session(
         summary=_session_summary(session),
         actor=actor,
     )
-    after_logging(patient, today=today)
+    after_logging(patient, today=today, programme=programme)
     db.session.commit()
     return session, True
 
@@ -542,12 +548,12 @@ def _fill_check_in(check_in: CheckIn, entry: CheckInEntry) -> None:
     check_in.note = entry.note
 
 
-def after_logging(patient: Patient, *, today: dt.date) -> None:
+def after_logging(patient: Patient, *, today: dt.date, programme: Programme | None = None) -> None:
     """Recompute the patient's suggestions and scan their alerts (caller commits)."""
     from rehab.training.alerts import scan_alerts
     from rehab.training.suggestions import refresh_suggestions
 
-    refresh_suggestions(patient, today=today)
+    refresh_suggestions(patient, today=today, programme=programme)
     scan_alerts(today=today, patient_ids=[patient.id])
 
 
