@@ -66,7 +66,6 @@ def main() -> None:
     scales = ("demo", "clinic") if args.scale == "both" else (
         "demo" if args.scale == "small" else args.scale,)  # fmt: skip
     RESULTS.mkdir(parents=True, exist_ok=True)
-    runs = []
     for database in databases:
         for scale in scales:
             url = prepare(database, scale, args)
@@ -77,14 +76,25 @@ def main() -> None:
                 print(f"{database:<10} {scale:<6} {page:<15} {summary(run['pages'][page])}",
                       flush=True)  # fmt: skip
             run["pdf"] = pdfs(url, args.pdf_runs)
-            (RESULTS / f"{database}-{scale}.json").write_text(json.dumps(run, indent=2))
-            runs.append(run)
-    machine = machine_info(args.pg_url if "postgresql" in databases else None)
+            run["requests"] = requests
+            result_file(database, scale, args.quick).write_text(json.dumps(run, indent=2))
+    machine = machine_info(args.pg_url)
     (RESULTS / "machine.json").write_text(json.dumps(machine, indent=2))
+    # The table shows every combination measured so far (a partial rerun updates its rows).
+    runs = [
+        json.loads(path.read_text())
+        for database in ("sqlite", "postgresql")
+        for scale in ("demo", "clinic")
+        if (path := result_file(database, scale, args.quick)).exists()
+    ]
     table = markdown(runs, machine, requests)
     print(table)
     if not args.no_readme:
         write_readme(table)
+
+
+def result_file(database: str, scale: str, quick: bool) -> Path:
+    return RESULTS / f"{database}-{scale}{'-quick' if quick else ''}.json"
 
 
 # --- databases -------------------------------------------------------------------------------
@@ -196,7 +206,7 @@ def summary(result: dict) -> str:
 # --- reporting -------------------------------------------------------------------------------
 
 
-def machine_info(pg_url: str | None) -> dict:
+def machine_info(pg_url: str) -> dict:
     info = {
         "cpu": _lscpu("Model name"),
         "cores": os.cpu_count(),
@@ -206,10 +216,13 @@ def machine_info(pg_url: str | None) -> dict:
         "sqlite": sqlite3.sqlite_version,
         "postgresql": None,
     }
-    if pg_url:
-        engine = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
         with engine.connect() as conn:
             info["postgresql"] = conn.scalar(sa.text("SHOW server_version"))
+    except sa.exc.OperationalError:
+        pass  # no server: SQLite only
+    finally:
         engine.dispose()
     return info
 
