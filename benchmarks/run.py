@@ -71,6 +71,9 @@ def main() -> None:
             url = prepare(database, scale, args)
             run = {"database": database, "scale": scale, "quick": args.quick, "pages": {}}
             run["seed"] = seed(url, scale, args)
+            previous = result_file(database, scale, args.quick)
+            if run["seed"].get("reused") and previous.exists():
+                run["seed"] = json.loads(previous.read_text()).get("seed", run["seed"])
             for page in PAGES:
                 run["pages"][page] = time_page(url, page, requests)
                 print(f"{database:<10} {scale:<6} {page:<15} {summary(run['pages'][page])}",
