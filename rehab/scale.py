@@ -343,9 +343,10 @@ def _analyze() -> None:
 
 
 def _raise_alerts(clinic_ids: list[int], today: dt.date) -> None:
-    from rehab.training.alerts import scan_alerts
+    from rehab.training.alerts import claim_daily_scan, scan_alerts
 
     for clinic_id in clinic_ids:
+        claim_daily_scan(clinic_id, today)
         scan_alerts(today=today, clinic_ids=[clinic_id])
         db.session.commit()
 

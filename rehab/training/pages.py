@@ -551,7 +551,7 @@ def dashboard_statement(actor, scope: str):
 def dashboard_page(actor, *, scope: str, page: int) -> dict:
     """Scan the clinic's alerts (set-based, once a day), then one page of patients."""
     today = services.clinic_today(actor.clinic)
-    scan_clinic_daily(actor.clinic_id, today)
+    scan_clinic_daily(actor.clinic, today)
     pagination = db.paginate(
         dashboard_statement(actor, scope),
         page=page,

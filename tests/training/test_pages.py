@@ -125,7 +125,10 @@ def test_dashboard_costs_the_same_for_5_and_500_patients_with_a_year_of_logs(
     with count_queries() as few:
         assert client.get("/training/dashboard").status_code == 200
     bulk_caseload(world.clinic, world.therapist, 495, days=365, end=today())
-    app.extensions["training_alert_scans"].clear()  # a new day: scan again
+    # A new day: scan again.
+    app.extensions["training_alert_scans"].clear()
+    world.clinic.alerts_scanned_on = None
+    db.session.commit()
     with count_queries() as first_many:
         started = time.perf_counter()
         client.get("/training/dashboard")
@@ -216,3 +219,20 @@ def test_dashboard_shows_the_three_most_urgent_alerts_and_counts_the_rest(client
     )
     assert f"nog {open_alerts - 3} signalen" in html
     assert f"/training/patients/{world.patient.id}/progress#alerts" in html
+
+
+def test_the_daily_scan_runs_once_for_every_app_process(app, client_for, world, count_queries):
+    from rehab.training.services import clinic_today
+
+    make_plan(world.patient)
+    client = client_for("therapist")
+    with count_queries() as first:
+        client.get("/training/dashboard")
+    assert world.clinic.alerts_scanned_on == clinic_today(world.clinic)
+    with count_queries() as warm:
+        client.get("/training/dashboard")
+    # Another app process (its own memory, same database) finds the day marked: no scan.
+    app.extensions["training_alert_scans"].clear()
+    with count_queries() as other_process:
+        assert client.get("/training/dashboard").status_code == 200
+    assert other_process.count == warm.count < first.count
