@@ -147,9 +147,9 @@ def seeded(url: str) -> bool:
 
 
 def seed(url: str, scale: str, args) -> dict:
+    flask(url, "db", "upgrade")  # a reused database gets the latest migrations too
     if args.reuse and seeded(url):
         return {"reused": True}
-    flask(url, "db", "upgrade")
     started = time.perf_counter()
     if scale == "demo":
         output = flask(url, "rehab", "seed-demo")
