@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run install install-dev test lint format translations compile-translations migrate clean system-check
+.PHONY: run install install-dev test lint format translations compile-translations migrate clean system-check bench
 
 run: install compile-translations
 	$(FLASK) db upgrade
@@ -53,6 +53,12 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Benchmarks (not part of `make test`): pages and PDFs on SQLite and PostgreSQL, demo and
+# clinic scale; writes the table into benchmarks/README.md. E.g. make bench BENCH_ARGS=--quick
+BENCH_ARGS ?=
+bench: install-dev compile-translations
+	PYTHONPATH=. $(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 # After changing user-facing text: extract, merge into both catalogues, then translate the
 # new Dutch entries in rehab/translations/nl/LC_MESSAGES/messages.po.

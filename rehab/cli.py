@@ -57,6 +57,41 @@ def seed_demo(if_empty: bool) -> None:
         click.echo(f"  {role:<10} {email:<34} {password}")
 
 
+@rehab_cli.command("seed-scale")
+@click.option("--therapists", default=100, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--patients", default=5000, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--weeks", default=26, show_default=True, type=click.IntRange(2, 260))
+@click.option("--seed", default=2026, show_default=True, help="The same seed, the same data.")
+@click.option("--force", is_flag=True, help="Add to a database that already has patients.")
+def seed_scale_command(therapists: int, patients: int, weeks: int, seed: int, force: bool) -> None:
+    """Benchmark data: clinics, patients, programmes, analyses, weeks of logged sessions."""
+    import time
+
+    from rehab.scale import DatabaseNotEmpty, ScaleSize, seed_scale
+
+    started = time.perf_counter()
+    size = ScaleSize(therapists=therapists, patients=patients, weeks=weeks, seed=seed)
+    try:
+        report = seed_scale(size, force=force, progress=click.echo)
+    except DatabaseNotEmpty as exc:
+        raise click.ClickException(
+            "The database already has patients; seed-scale writes benchmark data into an "
+            "empty database (use --force to add to this one anyway)."
+        ) from exc
+    click.echo(f"{report.clinics} clinics; rows written:")
+    for table, count in report.counts.items():
+        click.echo(f"  {table:<24} {count:>10}")
+    click.echo(
+        f"Time: rows {report.seconds_rows:.1f} s, alerts {report.seconds_alerts:.1f} s, "
+        f"suggestions {report.seconds_suggestions:.1f} s, "
+        f"total {time.perf_counter() - started:.1f} s"
+    )
+    click.echo(
+        f"Log in as {report.first_therapist_email} (therapist) or {report.first_patient_email} "
+        "(patient); the passwords are in rehab/scale.py (SCALE_PASSWORD)."
+    )
+
+
 def _area_commands() -> None:
     """Areas add their own commands to the `rehab` group (e.g. the exercise library loader)."""
     import rehab.exercises.cli  # noqa: F401  (load-library)

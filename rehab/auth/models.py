@@ -54,6 +54,8 @@ class Clinic(db.Model):
     acwr_alerts_enabled: Mapped[bool] = mapped_column(default=False)
     no_log_alert_days: Mapped[int] = mapped_column(default=4)
     stiffness_review_minutes: Mapped[int] = mapped_column(default=30)
+    # The day the clinic's time-driven alerts were last scanned (rehab.training.alerts).
+    alerts_scanned_on: Mapped[dt.date | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="clinic")

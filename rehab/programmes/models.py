@@ -180,7 +180,7 @@ class ExitCriterion(db.Model):
     side: Mapped[str | None] = mapped_column(String(8))
     # For "hold_time": the prescription whose logged holds count.
     prescription_id: Mapped[int | None] = mapped_column(
-        ForeignKey("prescriptions.id", ondelete="SET NULL")
+        ForeignKey("prescriptions.id", ondelete="SET NULL"), index=True
     )
     label: Mapped[str] = mapped_column(String(200))
     is_default: Mapped[bool] = mapped_column(default=False)
@@ -309,7 +309,7 @@ class PrescriptionVersion(db.Model):
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     reason: Mapped[str | None] = mapped_column(Text)
-    suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id"))
+    suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id"), index=True)
 
     prescription: Mapped[Prescription] = relationship(back_populates="versions")
     changed_by: Mapped[User | None] = relationship(lazy="raise")
@@ -324,8 +324,12 @@ class PhaseChange(db.Model):
     programme_id: Mapped[int] = mapped_column(
         ForeignKey("programmes.id", ondelete="CASCADE"), index=True
     )
-    from_phase_id: Mapped[int | None] = mapped_column(ForeignKey("phases.id", ondelete="SET NULL"))
-    to_phase_id: Mapped[int | None] = mapped_column(ForeignKey("phases.id", ondelete="SET NULL"))
+    from_phase_id: Mapped[int | None] = mapped_column(
+        ForeignKey("phases.id", ondelete="SET NULL"), index=True
+    )
+    to_phase_id: Mapped[int | None] = mapped_column(
+        ForeignKey("phases.id", ondelete="SET NULL"), index=True
+    )
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)
@@ -356,7 +360,11 @@ class Suggestion(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    prescription_id: Mapped[int] = mapped_column(ForeignKey("prescriptions.id", ondelete="CASCADE"))
+    # Indexed as a whole (the unique index covers open ones only): deleting a prescription
+    # cascades to all its suggestions, decided ones included.
+    prescription_id: Mapped[int] = mapped_column(
+        ForeignKey("prescriptions.id", ondelete="CASCADE"), index=True
+    )
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
     action: Mapped[str] = mapped_column(String(16))
     new_dose: Mapped[dict | None] = mapped_column(JSON)

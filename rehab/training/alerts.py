@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rehab.auth.models import Clinic
@@ -168,19 +168,43 @@ def scan_alerts(
     return len(rows)
 
 
-def scan_clinic_daily(clinic_id: int, today: dt.date) -> bool:
-    """Scan a clinic on its dashboard's first load of the day (per app process).
+def scan_clinic_daily(clinic: Clinic, today: dt.date) -> bool:
+    """Scan a clinic once a day: on the first dashboard load, unless a scan ran today.
 
     The findings a scan can add without new logging change with the date only (a week
-    ends, a gap grows); new logging scans its own patient at once. Returns whether it ran.
+    ends, a gap grows); new logging scans its own patient at once. The day of the last scan
+    is kept on the clinic, so one app process (or the nightly ``scan-alerts``) does it for
+    all; each process also remembers it, so later loads send nothing. Returns whether it ran.
     """
     done = current_app.extensions.setdefault("training_alert_scans", {})
-    if done.get(clinic_id) == today:
+    if done.get(clinic.id) == today:
         return False
-    scan_alerts(today=today, clinic_ids=[clinic_id])
-    db.session.commit()
-    done[clinic_id] = today
-    return True
+    ran = False
+    if clinic.alerts_scanned_on is None or clinic.alerts_scanned_on < today:
+        ran = claim_daily_scan(clinic.id, today)
+        if ran:
+            scan_alerts(today=today, clinic_ids=[clinic.id])
+        db.session.commit()  # ends the claim's write transaction, scanned or not
+    done[clinic.id] = today
+    return ran
+
+
+def claim_daily_scan(clinic_id: int, today: dt.date) -> bool:
+    """Mark the clinic scanned today; False when it already was (by this or another process).
+
+    One UPDATE: a second process waits for the first one's transaction and then finds the
+    day already set, so two app servers do not both scan.
+    """
+    result = db.session.execute(
+        update(Clinic)
+        .where(
+            Clinic.id == clinic_id,
+            or_(Clinic.alerts_scanned_on.is_(None), Clinic.alerts_scanned_on < today),
+        )
+        .values(alerts_scanned_on=today)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 def _targets_statement(clinic_ids, patient_ids):

@@ -42,10 +42,13 @@ class TrainingSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    # Indexed for the foreign keys: deleting a programme or phase sets these to NULL.
     programme_id: Mapped[int | None] = mapped_column(
-        ForeignKey("programmes.id", ondelete="SET NULL")
+        ForeignKey("programmes.id", ondelete="SET NULL"), index=True
     )
-    phase_id: Mapped[int | None] = mapped_column(ForeignKey("phases.id", ondelete="SET NULL"))
+    phase_id: Mapped[int | None] = mapped_column(
+        ForeignKey("phases.id", ondelete="SET NULL"), index=True
+    )
     session_date: Mapped[dt.date]
     duration_minutes: Mapped[int]
     session_rpe: Mapped[int]  # CR-10
@@ -94,8 +97,12 @@ class ExerciseLog(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"))
     prescription_id: Mapped[int] = mapped_column(ForeignKey("prescriptions.id", ondelete="CASCADE"))
-    prescription_version_id: Mapped[int] = mapped_column(ForeignKey("prescription_versions.id"))
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"))
+    # Indexed for their foreign keys: without them, deleting one dose version (a draft
+    # programme's, say) made PostgreSQL read every set log of every patient to check it.
+    prescription_version_id: Mapped[int] = mapped_column(
+        ForeignKey("prescription_versions.id"), index=True
+    )
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"), index=True)
     skipped: Mapped[bool] = mapped_column(default=False)
     skip_reason: Mapped[str | None] = mapped_column(String(200))
     sets_done: Mapped[int | None]
@@ -161,11 +168,13 @@ class Alert(db.Model):
     dedupe_key: Mapped[str] = mapped_column(String(40))  # e.g. the date or ISO week it covers
     evidence: Mapped[dict] = mapped_column(JSON)  # reason codes and numbers, for the page
     session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("training_sessions.id", ondelete="SET NULL")
+        ForeignKey("training_sessions.id", ondelete="SET NULL"), index=True
     )
-    check_in_id: Mapped[int | None] = mapped_column(ForeignKey("check_ins.id", ondelete="SET NULL"))
+    check_in_id: Mapped[int | None] = mapped_column(
+        ForeignKey("check_ins.id", ondelete="SET NULL"), index=True
+    )
     prescription_id: Mapped[int | None] = mapped_column(
-        ForeignKey("prescriptions.id", ondelete="SET NULL")
+        ForeignKey("prescriptions.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -35,6 +35,9 @@ from rehab.training.suggestions import Evaluation, evaluate_prescriptions
 from rehab.training.wording import describe
 
 DASHBOARD_PAGE_SIZE = 20
+# The most urgent open alerts a dashboard row shows; the rest are counted and linked to the
+# progress page (a patient nobody looked at for weeks should not make the page unbounded).
+DASHBOARD_ALERTS_SHOWN = 3
 HISTORY_WEEKS = 12
 TIMER_MAX_SECONDS = 3600
 
@@ -391,8 +394,18 @@ def _ladder_ids(evaluations: list[Evaluation]) -> list[int]:
 
 
 def exercise_names(ids) -> dict[int, str]:
+    """Exercise names in the page's language (the names only: no rows, no regions)."""
+    ids = set(ids)
+    if not ids:
+        return {}
     language = str(get_locale() or "nl")
-    return {eid: e.text("name", language) for eid, e in services.exercises_by_id(ids).items()}
+    rows = db.session.execute(
+        select(Exercise.id, Exercise.name_nl, Exercise.name_en).where(Exercise.id.in_(ids))
+    ).all()
+    return {
+        eid: (name_nl or name_en) if language == "nl" else (name_en or name_nl)
+        for eid, name_nl, name_en in rows
+    }
 
 
 @dataclass
@@ -478,6 +491,7 @@ def _iso(value) -> dt.date | None:
 class DashboardRow:
     patient: Patient
     alerts: list[AlertView]
+    more_alerts: int
     suggestions: list[SuggestionView]
     last_session: dt.date | None
     has_programme: bool
@@ -487,20 +501,31 @@ class DashboardRow:
 
 def dashboard_statement(actor, scope: str):
     """The caseload (or clinic), most urgent first: open alerts by severity, then suggestions."""
+    mine = scope == "mine" and actor.role == Role.THERAPIST
+    # The counts cover the patients listed only: a therapist's own caseload need not
+    # aggregate the open alerts of a whole clinic chain (benchmarks/README.md).
+    shown = select(Patient.id).where(
+        Patient.clinic_id == actor.clinic_id, Patient.status == PatientStatus.ACTIVE
+    )
+    if mine:
+        shown = shown.where(Patient.therapist_id == actor.id)
     alert_stats = (
         select(
             Alert.patient_id.label("patient_id"),
             func.min(severity_order()).label("rank"),
             func.count(Alert.id).label("count"),
         )
-        .where(Alert.clinic_id == actor.clinic_id, Alert.acknowledged_at.is_(None))
+        .where(
+            Alert.clinic_id == actor.clinic_id,
+            Alert.acknowledged_at.is_(None),
+            Alert.patient_id.in_(shown),
+        )
         .group_by(Alert.patient_id)
         .subquery()
     )
     suggestion_stats = (
         select(Suggestion.patient_id.label("patient_id"), func.count(Suggestion.id).label("count"))
-        .join(Patient, Patient.id == Suggestion.patient_id)
-        .where(Patient.clinic_id == actor.clinic_id, Suggestion.status == "open")
+        .where(Suggestion.status == "open", Suggestion.patient_id.in_(shown))
         .group_by(Suggestion.patient_id)
         .subquery()
     )
@@ -519,7 +544,7 @@ def dashboard_statement(actor, scope: str):
             Patient.id,
         )
     )
-    if scope == "mine" and actor.role == Role.THERAPIST:
+    if mine:
         stmt = stmt.where(Patient.therapist_id == actor.id)
     return stmt
 
@@ -527,7 +552,7 @@ def dashboard_statement(actor, scope: str):
 def dashboard_page(actor, *, scope: str, page: int) -> dict:
     """Scan the clinic's alerts (set-based, once a day), then one page of patients."""
     today = services.clinic_today(actor.clinic)
-    scan_clinic_daily(actor.clinic_id, today)
+    scan_clinic_daily(actor.clinic, today)
     pagination = db.paginate(
         dashboard_statement(actor, scope),
         page=page,
@@ -537,8 +562,9 @@ def dashboard_page(actor, *, scope: str, page: int) -> dict:
     patients = list(pagination.items)
     ids = [p.id for p in patients]
     alerts: dict[int, list[AlertView]] = defaultdict(list)
-    for alert in services.open_alerts(ids):
+    for alert in services.open_alerts(ids, per_patient=DASHBOARD_ALERTS_SHOWN):
         alerts[alert.patient_id].append(alert_view(alert))
+    alert_counts = services.open_alert_counts(ids)
     suggestions = services.open_suggestions(ids)
     prescriptions = _prescriptions([s.prescription_id for s in suggestions])
     names = exercise_names(
@@ -558,6 +584,7 @@ def dashboard_page(actor, *, scope: str, page: int) -> dict:
         DashboardRow(
             patient=p,
             alerts=alerts.get(p.id, []),
+            more_alerts=alert_counts.get(p.id, 0) - len(alerts.get(p.id, [])),
             suggestions=by_patient.get(p.id, []),
             last_session=last.get(p.id),
             has_programme=p.id in programmes,

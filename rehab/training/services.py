@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import abort
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from rehab.audit.services import Action, record
 from rehab.exercises.models import Exercise
@@ -225,18 +225,24 @@ def session_for(actor, session_id: int) -> TrainingSession:
 
 
 def log_session(
-    actor, patient: Patient, entry: SessionEntry, *, today: dt.date
+    actor,
+    patient: Patient,
+    entry: SessionEntry,
+    *,
+    today: dt.date,
+    programme: Programme | None = None,
 ) -> tuple[TrainingSession, bool]:
     """Store a session with its exercises; returns (session, created).
 
     The same submission key twice (double tap, resend, back button) returns the stored
-    session: the unique index decides when two requests race.
+    session: the unique index decides when two requests race. ``programme`` is the
+    patient's active programme when the caller has just loaded it (the today page has).
     """
     stored = session_by_key(entry.submission_key)
     if stored is not None:
         return _same_patient(stored, patient), False
     _check_date(entry.session_date, today)
-    programme = active_programme(patient.id)
+    programme = programme or active_programme(patient.id)
     allowed = {p.id: p for p in current_prescriptions(programme)}
     _check_prescriptions(entry.exercises, allowed)
     versions = _current_version_ids(allowed.values())
@@ -274,7 +280,7 @@ def log_session(
         summary=_session_summary(session),
         actor=actor,
     )
-    after_logging(patient, today=today)
+    after_logging(patient, today=today, programme=programme)
     db.session.commit()
     return session, True
 
@@ -542,12 +548,12 @@ def _fill_check_in(check_in: CheckIn, entry: CheckInEntry) -> None:
     check_in.note = entry.note
 
 
-def after_logging(patient: Patient, *, today: dt.date) -> None:
+def after_logging(patient: Patient, *, today: dt.date, programme: Programme | None = None) -> None:
     """Recompute the patient's suggestions and scan their alerts (caller commits)."""
     from rehab.training.alerts import scan_alerts
     from rehab.training.suggestions import refresh_suggestions
 
-    refresh_suggestions(patient, today=today)
+    refresh_suggestions(patient, today=today, programme=programme)
     scan_alerts(today=today, patient_ids=[patient.id])
 
 
@@ -672,19 +678,35 @@ def open_suggestions(patient_ids) -> list[Suggestion]:
     )
 
 
-def open_alerts(patient_ids) -> list[Alert]:
+def open_alerts(patient_ids, *, per_patient: int | None = None) -> list[Alert]:
+    """Open alerts by patient, most urgent first; ``per_patient`` keeps each one's first N."""
     from rehab.training.alerts import severity_order
 
     ids = list(patient_ids)
     if not ids:
         return []
-    return list(
-        db.session.scalars(
-            select(Alert)
-            .where(Alert.patient_id.in_(ids), Alert.acknowledged_at.is_(None))
-            .order_by(Alert.patient_id, severity_order(), Alert.created_at.desc(), Alert.id)
-        )
-    )
+    urgency = (severity_order(), Alert.created_at.desc(), Alert.id)
+    stmt = select(Alert).where(Alert.patient_id.in_(ids), Alert.acknowledged_at.is_(None))
+    if per_patient is not None:
+        rank = func.row_number().over(partition_by=Alert.patient_id, order_by=urgency).label("rank")
+        ranked = stmt.add_columns(rank).subquery()
+        shown = aliased(Alert, ranked)
+        stmt = select(shown).where(ranked.c.rank <= per_patient)
+        return list(db.session.scalars(stmt.order_by(ranked.c.patient_id, ranked.c.rank)))
+    return list(db.session.scalars(stmt.order_by(Alert.patient_id, *urgency)))
+
+
+def open_alert_counts(patient_ids) -> dict[int, int]:
+    """The number of open alerts per patient (one aggregate query)."""
+    ids = list(patient_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Alert.patient_id, func.count(Alert.id))
+        .where(Alert.patient_id.in_(ids), Alert.acknowledged_at.is_(None))
+        .group_by(Alert.patient_id)
+    ).all()
+    return dict(rows)
 
 
 def latest_alerts(patient_ids) -> dict[int, Alert]:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from rehab.extensions import db
 from rehab.patients.models import Patient
 from rehab.programmes.dosing import as_dose, as_rule, dose_changes
-from rehab.programmes.models import Prescription, Suggestion
+from rehab.programmes.models import Prescription, Programme, Suggestion
 from rehab.progress.pain import Light, PainLimits, current_light
 from rehab.progress.progression import Action, LoggedExercise, suggest
 from rehab.progress.progression import Suggestion as Advice
@@ -212,16 +212,19 @@ def _logged_exercise(row: LoggedRow, prescription: Prescription, mornings: Morni
     )
 
 
-def refresh_suggestions(patient: Patient, *, today: dt.date) -> list[Suggestion]:
+def refresh_suggestions(
+    patient: Patient, *, today: dt.date, programme: Programme | None = None
+) -> list[Suggestion]:
     """Recompute the advice for the current phase and keep one open suggestion each.
 
     Only progress and regress become suggestions (a hold changes nothing to accept); an
     open suggestion whose content changed, or whose prescription left the current phase,
-    is marked superseded. Returns the open suggestions. The caller commits.
+    is marked superseded. Returns the open suggestions. The caller commits; it may pass
+    the patient's active programme when it has it loaded already.
     """
     from rehab.training.services import active_programme, current_prescriptions
 
-    prescriptions = current_prescriptions(active_programme(patient.id))
+    prescriptions = current_prescriptions(programme or active_programme(patient.id))
     evaluations = evaluate_prescriptions(patient, prescriptions, today=today)
     wanted = {e.prescription.id: _content(e) for e in evaluations}
     open_rows = db.session.scalars(

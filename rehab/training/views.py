@@ -78,7 +78,11 @@ def today():
         if form.validate():
             try:
                 session, created = services.log_session(
-                    current_user, patient, entry_from_form(form, plan.allowed), today=day
+                    current_user,
+                    patient,
+                    entry_from_form(form, plan.allowed),
+                    today=day,
+                    programme=plan.programme,
                 )
             except services.LoggingRefused as refused:
                 _refusal_to_form(form, refused)

@@ -143,81 +143,80 @@ FIELD_WORDS = {
 }
 
 
-def _messages() -> dict[str, str]:
-    # Named placeholders only; "%%" is a literal percent sign.
-    return {
-        "red_flag_open": _("A red flag is open: nothing changes until it is cleared."),
-        "therapist_paused": _("Progression is paused by the therapist."),
-        "therapist_decides": _("The rule leaves progression to the therapist."),
-        "too_soon": _("The dose changed %(days)s days ago; the rule waits %(required)s days."),
-        "no_recent_session": _("No session in the last %(days)s days."),
-        "on_schedule": _("On schedule: %(days)s days at this dose (time-contingent)."),
-        "no_sessions": _("No sessions logged at this dose since %(since)s."),
-        "pain_unknown": _("The pain response is not known yet."),
-        "pain_during_missing": _("Pain during the exercise was not entered."),
-        "next_morning_missing": _("No check-in the next morning."),
-        "baseline_missing": _("Fewer than 7 morning check-ins: no baseline yet."),
-        "pain_during_high": _("Pain during exercise %(pain)s/10 is above %(limit)s."),
-        "next_morning_above_baseline": _(
-            "Pain the next morning %(pain)s/10 is above the baseline of %(baseline)s."
-        ),
-        "weekly_trend_rising": _("Morning pain rose two weeks running."),
-        "pain_during_acceptable": _(
-            "Pain during exercise %(pain)s/10 is above the safe %(safe_max)s but within "
-            "%(amber_max)s: repeat the dose."
-        ),
-        "pain_green": _(
-            "Pain during exercise %(pain)s/10 (safe up to %(safe_max)s) and the next "
-            "morning at baseline."
-        ),
-        "not_enough_sessions": _("%(green)s of %(required)s green sessions in a row."),
-        "sets_not_reached": _("%(sets)s of %(target)s sets on %(day)s."),
-        "reps_not_reached": _("%(reps)s of %(target)s reps on %(day)s."),
-        "hold_not_reached": _("Holds of %(done)s s of %(target)s s on %(day)s."),
-        "duration_not_reached": _("%(done)s s of %(target)s s on %(day)s."),
-        "distance_not_reached": _("%(done)s m of %(target)s m on %(day)s."),
-        "load_not_used": _("%(load_kg)s kg of %(target_kg)s kg on %(day)s."),
-        "effort_missing": _("Effort was not entered on %(day)s."),
-        "effort_above_target": _("Effort %(effort)s missed the target of %(target)s on %(day)s."),
-        "green_sessions": _("%(green)s green sessions in a row."),
-        "load_increased": _(
-            "Weight from %(from_kg)s to %(to_kg)s kg, back to %(start_reps)s reps."
-        ),
-        "hold_increased": _("Hold from %(from_seconds)s to %(to_seconds)s seconds."),
-        "step_up": _("Step up to %(exercise)s, starting at the bottom of the range."),
-        "top_of_ladder": _("Top of the ladder: there is no harder exercise."),
-        "step_down": _("Step down to %(exercise)s."),
-        "dose_cut": _("%(field)s from %(from)s to %(to)s (−%(pct)s %%)."),
-        "dose_at_minimum": _("The dose is already at its minimum."),
-        "no_external_load": _("There is no external weight to raise."),
-        "week_on_week_caution": _(
-            "Weekly load %(load)s AU is %(change_pct)s %% above the week before "
-            "(%(reference_load)s AU; caution above %(limit_pct)s %%)."
-        ),
-        "two_week_alert": _(
-            "Weekly load %(load)s AU is %(change_pct)s %% above two weeks earlier "
-            "(%(reference_load)s AU; alert above %(limit_pct)s %%)."
-        ),
-        "session_spike": _(
-            "Session load %(load)s AU on %(day)s is %(change_pct)s %% above the largest "
-            "of the previous 30 days (%(max_previous)s AU)."
-        ),
-        "morning_stiffness_long": _(
-            "Morning stiffness of %(minutes)s minutes on %(day)s (review above %(limit)s)."
-        ),
-        "acwr_high": _(
-            "Acute:chronic load ratio %(ratio)s on %(day)s, at or above %(limit)s "
-            "(a contested measure)."
-        ),
-        "sleep_worse": _(
-            "Sleep worse in the week of %(week_start)s: score %(score)s against "
-            "%(previous_score)s the week before (0 = good, 2 = poor)."
-        ),
-        "morning_pain_rising": _(
-            "Mean morning pain rose two weeks running: %(first)s → %(second)s → %(third)s."
-        ),
-        "no_logs": _("Nothing logged since %(last)s (%(days)s days)."),
-    }
+# Named placeholders only; "%%" is a literal percent sign. Lazy strings: describe() translates
+# the one message it needs (a dashboard describes a hundred reasons; building every message
+# for each of them cost more than the rest of the page).
+MESSAGES = {
+    "red_flag_open": _l("A red flag is open: nothing changes until it is cleared."),
+    "therapist_paused": _l("Progression is paused by the therapist."),
+    "therapist_decides": _l("The rule leaves progression to the therapist."),
+    "too_soon": _l("The dose changed %(days)s days ago; the rule waits %(required)s days."),
+    "no_recent_session": _l("No session in the last %(days)s days."),
+    "on_schedule": _l("On schedule: %(days)s days at this dose (time-contingent)."),
+    "no_sessions": _l("No sessions logged at this dose since %(since)s."),
+    "pain_unknown": _l("The pain response is not known yet."),
+    "pain_during_missing": _l("Pain during the exercise was not entered."),
+    "next_morning_missing": _l("No check-in the next morning."),
+    "baseline_missing": _l("Fewer than 7 morning check-ins: no baseline yet."),
+    "pain_during_high": _l("Pain during exercise %(pain)s/10 is above %(limit)s."),
+    "next_morning_above_baseline": _l(
+        "Pain the next morning %(pain)s/10 is above the baseline of %(baseline)s."
+    ),
+    "weekly_trend_rising": _l("Morning pain rose two weeks running."),
+    "pain_during_acceptable": _l(
+        "Pain during exercise %(pain)s/10 is above the safe %(safe_max)s but within "
+        "%(amber_max)s: repeat the dose."
+    ),
+    "pain_green": _l(
+        "Pain during exercise %(pain)s/10 (safe up to %(safe_max)s) and the next "
+        "morning at baseline."
+    ),
+    "not_enough_sessions": _l("%(green)s of %(required)s green sessions in a row."),
+    "sets_not_reached": _l("%(sets)s of %(target)s sets on %(day)s."),
+    "reps_not_reached": _l("%(reps)s of %(target)s reps on %(day)s."),
+    "hold_not_reached": _l("Holds of %(done)s s of %(target)s s on %(day)s."),
+    "duration_not_reached": _l("%(done)s s of %(target)s s on %(day)s."),
+    "distance_not_reached": _l("%(done)s m of %(target)s m on %(day)s."),
+    "load_not_used": _l("%(load_kg)s kg of %(target_kg)s kg on %(day)s."),
+    "effort_missing": _l("Effort was not entered on %(day)s."),
+    "effort_above_target": _l("Effort %(effort)s missed the target of %(target)s on %(day)s."),
+    "green_sessions": _l("%(green)s green sessions in a row."),
+    "load_increased": _l("Weight from %(from_kg)s to %(to_kg)s kg, back to %(start_reps)s reps."),
+    "hold_increased": _l("Hold from %(from_seconds)s to %(to_seconds)s seconds."),
+    "step_up": _l("Step up to %(exercise)s, starting at the bottom of the range."),
+    "top_of_ladder": _l("Top of the ladder: there is no harder exercise."),
+    "step_down": _l("Step down to %(exercise)s."),
+    "dose_cut": _l("%(field)s from %(from)s to %(to)s (−%(pct)s %%)."),
+    "dose_at_minimum": _l("The dose is already at its minimum."),
+    "no_external_load": _l("There is no external weight to raise."),
+    "week_on_week_caution": _l(
+        "Weekly load %(load)s AU is %(change_pct)s %% above the week before "
+        "(%(reference_load)s AU; caution above %(limit_pct)s %%)."
+    ),
+    "two_week_alert": _l(
+        "Weekly load %(load)s AU is %(change_pct)s %% above two weeks earlier "
+        "(%(reference_load)s AU; alert above %(limit_pct)s %%)."
+    ),
+    "session_spike": _l(
+        "Session load %(load)s AU on %(day)s is %(change_pct)s %% above the largest "
+        "of the previous 30 days (%(max_previous)s AU)."
+    ),
+    "morning_stiffness_long": _l(
+        "Morning stiffness of %(minutes)s minutes on %(day)s (review above %(limit)s)."
+    ),
+    "acwr_high": _l(
+        "Acute:chronic load ratio %(ratio)s on %(day)s, at or above %(limit)s "
+        "(a contested measure)."
+    ),
+    "sleep_worse": _l(
+        "Sleep worse in the week of %(week_start)s: score %(score)s against "
+        "%(previous_score)s the week before (0 = good, 2 = poor)."
+    ),
+    "morning_pain_rising": _l(
+        "Mean morning pain rose two weeks running: %(first)s → %(second)s → %(third)s."
+    ),
+    "no_logs": _l("Nothing logged since %(last)s (%(days)s days)."),
+}
 
 
 def _dose_changed(days: int, required) -> str:
@@ -237,9 +236,10 @@ def describe(reason: Reason | Mapping, exercise_names: Mapping[int, str] | None 
         code, values = reason.code, dict(reason.values)
     else:
         code, values = reason.get("code", ""), dict(reason.get("values") or {})
-    template = _messages().get(code)
-    if template is None:
+    message = MESSAGES.get(code)
+    if message is None:
         return code
+    template = str(message)
     shown: dict[str, str] = {}
     for key, value in values.items():
         if key in _DATE_KEYS:

@@ -125,7 +125,10 @@ def test_dashboard_costs_the_same_for_5_and_500_patients_with_a_year_of_logs(
     with count_queries() as few:
         assert client.get("/training/dashboard").status_code == 200
     bulk_caseload(world.clinic, world.therapist, 495, days=365, end=today())
-    app.extensions["training_alert_scans"].clear()  # a new day: scan again
+    # A new day: scan again.
+    app.extensions["training_alert_scans"].clear()
+    world.clinic.alerts_scanned_on = None
+    db.session.commit()
     with count_queries() as first_many:
         started = time.perf_counter()
         client.get("/training/dashboard")
@@ -190,3 +193,46 @@ def test_patient_pages_cost_the_same_for_a_week_and_a_year_of_logs(
 def test_progress_page_ignores_hostile_arguments(client_for, world, query):
     url = f"/training/patients/{world.patient.id}/progress{query}"
     assert client_for("therapist").get(url).status_code == 200
+
+
+def test_dashboard_shows_the_three_most_urgent_alerts_and_counts_the_rest(client_for, world):
+    from rehab.core.db import utcnow
+
+    make_plan(world.patient)
+    kinds = ["no_logs", "sleep_worse", "pain_red", "week_on_week_caution", "session_spike"]
+    for n, kind in enumerate(kinds):
+        db.session.add(
+            Alert(clinic_id=world.clinic.id, patient_id=world.patient.id, kind=kind,
+                  severity="alert", dedupe_key=f"k{n}", evidence={"reasons": []},
+                  created_at=utcnow())
+        )  # fmt: skip
+    db.session.commit()
+    html = client_for("therapist").get("/training/dashboard").text
+    # Red pain first, then the spike, then the warning sign; the cautions are counted.
+    shown = [a.id for a in db.session.scalars(db.select(Alert).order_by(Alert.id))]
+    assert html.count('id="alert-') == 3
+    for alert_id in (shown[2], shown[4], shown[1]):
+        assert f'id="alert-{alert_id}"' in html
+    # (The dashboard's daily scan may add a finding of its own: count what is open now.)
+    open_alerts = db.session.scalar(
+        db.select(db.func.count(Alert.id)).where(Alert.patient_id == world.patient.id)
+    )
+    assert f"nog {open_alerts - 3} signalen" in html
+    assert f"/training/patients/{world.patient.id}/progress#alerts" in html
+
+
+def test_the_daily_scan_runs_once_for_every_app_process(app, client_for, world, count_queries):
+    from rehab.training.services import clinic_today
+
+    make_plan(world.patient)
+    client = client_for("therapist")
+    with count_queries() as first:
+        client.get("/training/dashboard")
+    assert world.clinic.alerts_scanned_on == clinic_today(world.clinic)
+    with count_queries() as warm:
+        client.get("/training/dashboard")
+    # Another app process (its own memory, same database) finds the day marked: no scan.
+    app.extensions["training_alert_scans"].clear()
+    with count_queries() as other_process:
+        assert client.get("/training/dashboard").status_code == 200
+    assert other_process.count == warm.count < first.count

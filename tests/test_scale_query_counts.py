@@ -1,0 +1,228 @@
+"""Pages run the same number of SQL statements for a tiny practice as for a busy one.
+
+Two practices are made with the benchmark seeder (rehab.scale): one therapist with three
+patients and four weeks of history, and one therapist with sixty patients and half a year
+of sessions, set logs and check-ins. Each page is asked as the first therapist (or their
+patient) and as the second; the counts must be identical, and they are pinned so that a
+new query shows up in review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+import pytest
+from sqlalchemy import func, select, update
+
+from rehab.auth.models import Clinic, User
+from rehab.extensions import db
+from rehab.patients.models import Patient
+from rehab.programmes.models import Programme
+from rehab.scale import DatabaseNotEmpty, ScaleSize, seed_scale
+from rehab.training import services as training_services
+from rehab.training.models import ExerciseLog, TrainingSession
+from tests.conftest import ON_POSTGRES
+from tests.factories import login_as
+from tests.training.factories import today
+
+SMALL = ScaleSize(therapists=1, patients=3, weeks=26, seed=1)
+LARGE = ScaleSize(therapists=1, patients=60, weeks=52, seed=2)
+
+# The statements each page sends, warm (the clinic's daily alert scan already ran).
+PINNED = {
+    "dashboard": 11,
+    "caseload": 5,
+    "progress": 26,
+    "patient": 22,
+    "builder": 11,
+    "today": 15,
+    # PostgreSQL gets the two exercise logs in one INSERT, SQLite in one each.
+    "log_session": 36 if ON_POSTGRES else 37,
+}
+
+
+@pytest.fixture
+def practices(app):
+    """(small, large): each a dict with its therapist, an active patient and programme."""
+    emails = [
+        seed_scale(size, force=n > 0, today=today()).first_therapist_email
+        for n, size in enumerate((SMALL, LARGE))
+    ]
+    found = []
+    for email in emails:
+        therapist = db.session.scalar(select(User).where(User.email == email))
+        candidates = db.session.scalars(
+            select(Patient)
+            .join(Programme, (Programme.patient_id == Patient.id) & (Programme.status == "active"))
+            .where(Patient.therapist_id == therapist.id, Patient.status == "active")
+            .order_by(Patient.id)
+        ).all()
+        # The large practice's patient is on the same template and phase as the small
+        # one's: which queries a phase's exit criteria need depends on their kinds.
+        for patient in candidates:
+            programme = training_services.active_programme(patient.id)
+            phase = training_services.programme_services.current_phase(programme)
+            shape = (programme.source_template, phase.position)
+            if not found or shape == found[0]["shape"]:
+                break
+        found.append(
+            {"therapist": therapist, "patient": patient, "programme": programme, "shape": shape}
+        )
+    assert found[0]["shape"] == found[1]["shape"]
+    db.session.commit()
+    return found
+
+
+def test_the_large_practice_really_is_larger(practices):
+    small, large = practices
+    logs = []
+    for practice in practices:
+        logs.append(
+            db.session.scalar(
+                select(func.count(ExerciseLog.id))
+                .join(TrainingSession, TrainingSession.id == ExerciseLog.session_id)
+                .join(Patient, Patient.id == TrainingSession.patient_id)
+                .where(Patient.therapist_id == practice["therapist"].id)
+            )
+        )
+    assert logs[1] > 20 * logs[0]
+    caseloads = [
+        db.session.scalar(
+            select(func.count(Patient.id)).where(Patient.therapist_id == p["therapist"].id)
+        )
+        for p in (small, large)
+    ]
+    assert caseloads == [3, 60]
+
+
+def _url(page: str, practice: dict) -> str:
+    patient, programme = practice["patient"], practice["programme"]
+    return {
+        "dashboard": "/training/dashboard",
+        "caseload": "/patients/",
+        "progress": f"/training/patients/{patient.id}/progress?weeks=26",
+        "patient": f"/patients/{patient.id}",
+        "builder": f"/programmes/{programme.id}/builder",
+        "today": "/training/today",
+    }[page]
+
+
+@pytest.mark.parametrize("page", ["dashboard", "caseload", "progress", "patient", "builder"])
+def test_therapist_pages_do_not_grow_with_the_practice(app, practices, count_queries, page):
+    counts, statements = [], []
+    for practice in practices:
+        client = login_as(app.test_client(), practice["therapist"])
+        url = _url(page, practice)
+        client.get(url)  # warm-up: templates compile, the clinic's daily scan runs
+        with count_queries() as counted:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts.append(counted.count)
+        statements.append(counted.statements)
+    if counts[0] != counts[1]:
+        import difflib
+
+        short = [[" ".join(x.split())[:150] for x in st] for st in statements]
+        print("\n".join(difflib.unified_diff(short[0], short[1], lineterm="")))
+    assert counts[0] == counts[1], (page, counts)
+    assert counts[0] == PINNED[page], (page, counts)
+
+
+def test_the_dashboards_daily_scan_does_not_grow_with_the_practice(app, practices, count_queries):
+    counts = []
+    for practice in practices:
+        client = login_as(app.test_client(), practice["therapist"])
+        # The first load of a new day.
+        app.extensions.pop("training_alert_scans", None)
+        db.session.execute(update(Clinic).values(alerts_scanned_on=None))
+        db.session.commit()
+        with count_queries() as counted:
+            assert client.get("/training/dashboard").status_code == 200
+        counts.append(counted.count)
+    assert counts[0] == counts[1] == PINNED["dashboard"] + 10, counts
+
+
+def test_the_today_page_does_not_grow_with_the_history(app, practices, count_queries):
+    counts = []
+    for practice in practices:
+        client = login_as(app.test_client(), practice["patient"].user)
+        client.get("/training/today")
+        with count_queries() as counted:
+            assert client.get("/training/today").status_code == 200
+        counts.append(counted.count)
+    assert counts[0] == counts[1] == PINNED["today"], counts
+
+
+def test_logging_a_session_does_not_grow_with_the_history(app, practices, count_queries):
+    counts = []
+    for practice in practices:
+        client = login_as(app.test_client(), practice["patient"].user)
+        client.get("/training/today")
+        prescriptions = training_services.current_prescriptions(practice["programme"])
+        data = {
+            "submission_key": secrets.token_urlsafe(24),
+            "session_date": today().isoformat(),
+            "duration_minutes": 30,
+            "session_rpe": 5,
+            "pain_after": 1,
+            "note": "",
+        }
+        for index, prescription in enumerate(prescriptions[:2]):
+            data[f"exercises-{index}-prescription_id"] = str(prescription.id)
+            data[f"exercises-{index}-as_prescribed"] = "y"
+            data[f"exercises-{index}-pain_during"] = "1"
+        with count_queries() as counted:
+            response = client.post("/training/today", data=data)
+        assert response.status_code == 302, response.text
+        counts.append(counted.count)
+    assert counts[0] == counts[1] == PINNED["log_session"], counts
+
+
+def test_the_seeder_refuses_a_database_with_patients(app, practices):
+    with pytest.raises(DatabaseNotEmpty):
+        seed_scale(SMALL)
+
+
+def test_the_seeder_writes_consistent_rows(app, practices):
+    # Every set log belongs to a prescription of the session's own patient, at a dose
+    # version of that prescription, and sessions lie within the programme's dates.
+    from rehab.programmes.models import Phase, Prescription, PrescriptionVersion
+
+    wrong_owner = db.session.scalar(
+        select(func.count(ExerciseLog.id))
+        .join(TrainingSession, TrainingSession.id == ExerciseLog.session_id)
+        .join(Prescription, Prescription.id == ExerciseLog.prescription_id)
+        .join(Phase, Phase.id == Prescription.phase_id)
+        .join(Programme, Programme.id == Phase.programme_id)
+        .where(Programme.patient_id != TrainingSession.patient_id)
+    )
+    wrong_version = db.session.scalar(
+        select(func.count(ExerciseLog.id))
+        .join(PrescriptionVersion, PrescriptionVersion.id == ExerciseLog.prescription_version_id)
+        .where(PrescriptionVersion.prescription_id != ExerciseLog.prescription_id)
+    )
+    outside = db.session.scalar(
+        select(func.count(TrainingSession.id))
+        .join(Programme, Programme.id == TrainingSession.programme_id)
+        .where(
+            (TrainingSession.session_date < Programme.started_on)
+            | (TrainingSession.session_date >= today())
+        )
+    )
+    assert (wrong_owner, wrong_version, outside) == (0, 0, 0)
+    # The same seed gives the same data: the small practice's totals are known.
+    first = practices[0]["therapist"]
+    sessions = db.session.scalar(
+        select(func.count(TrainingSession.id))
+        .join(Patient, Patient.id == TrainingSession.patient_id)
+        .where(Patient.therapist_id == first.id)
+    )
+    assert sessions > 0
+    active = db.session.scalar(
+        select(func.count(Programme.id)).where(
+            Programme.status == "active", Programme.current_phase_id.is_not(None)
+        )
+    )
+    assert active >= 2
+    assert dt.date.today() - dt.timedelta(weeks=53) < practices[1]["programme"].started_on
