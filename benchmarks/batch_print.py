@@ -116,7 +116,7 @@ def measure(counts: list[int], formats: list[str], runs: int) -> dict:
                         sys.executable, __file__, "--child", database, jobs_dir,
                         str(therapists[count]), file_format,
                     ]  # fmt: skip
-                    output = subprocess.run(  # noqa: S603  (our own script, our own arguments)
+                    output = subprocess.run(
                         command, check=True, capture_output=True, text=True, env=os.environ
                     ).stdout
                     rows.append(json.loads(output.strip().splitlines()[-1]))
