@@ -166,11 +166,7 @@ def compare(patient_id: int):
         "patients/compare.html",
         before=before,
         after=after,
-        groups=evaluation.comparison_groups(before, after),
-        ratios=evaluation.ratio_pairs(before, after),
-        activities=evaluation.activity_pairs(before, after),
-        extra_tests=evaluation.extra_test_pairs(before, after),
-        instrument=vocab.ACTIVITY_INSTRUMENTS.get(after.activity_instrument or ""),
+        **evaluation.comparison(before, after),
         **context,
     )
 

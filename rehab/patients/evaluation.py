@@ -307,6 +307,17 @@ def change_row(measure: Measure, name: str, label, before, after) -> ChangeRow:
     )
 
 
+def comparison(before, after) -> dict:
+    """Everything the side-by-side comparison shows (page and progress report alike)."""
+    return {
+        "groups": comparison_groups(before, after),
+        "ratios": ratio_pairs(before, after),
+        "activities": activity_pairs(before, after),
+        "extra_tests": extra_test_pairs(before, after),
+        "instrument": vocab.ACTIVITY_INSTRUMENTS.get(after.activity_instrument or ""),
+    }
+
+
 def comparison_groups(before, after) -> list:
     """Per section, a ChangeRow for every measure either analysis recorded."""
     groups = []

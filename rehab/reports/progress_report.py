@@ -209,15 +209,7 @@ def _comparison(patient: Patient, end: dt.date) -> tuple[int, Comparison | None,
     if first == latest:
         return 1, None, found[first]
     before, after = found[first], found[latest]
-    comparison = Comparison(
-        before=before,
-        after=after,
-        groups=evaluation.comparison_groups(before, after),
-        ratios=evaluation.ratio_pairs(before, after),
-        activities=evaluation.activity_pairs(before, after),
-        extra_tests=evaluation.extra_test_pairs(before, after),
-        instrument=patient_vocab.ACTIVITY_INSTRUMENTS.get(after.activity_instrument or ""),
-    )
+    comparison = Comparison(before=before, after=after, **evaluation.comparison(before, after))
     return len(choices), comparison, None
 
 
