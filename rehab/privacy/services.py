@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 from sqlalchemy import Table, delete, select, update
 
 from rehab.audit.services import Action, record
@@ -117,9 +119,14 @@ def confirm_destruction(actor: User, request: DestructionRequest, patient: Patie
     access log stays with an entry for the destruction itself."""
     if actor.id == request.requested_by_id:
         raise SameStaffMember(actor.id)
+    from rehab.reports.batch import drop_jobs_with_patient
+
     account_id = patient.user_id
     rows = patient_rows(patient)
     counts = _delete_rows(rows)
+    print_folders = drop_jobs_with_patient(patient.clinic_id, patient.id)
+    if print_folders:
+        counts["print_jobs"] = len(print_folders)
     if account_id is not None:
         _anonymise_account(account_id)
     request.status = DestructionStatus.COMPLETED
@@ -137,6 +144,8 @@ def confirm_destruction(actor: User, request: DestructionRequest, patient: Patie
         summary=summary,
     )
     db.session.commit()
+    for folder in print_folders:  # batch prints with the patient's report, once it is final
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _delete_rows(rows) -> dict[str, int]:

@@ -127,6 +127,19 @@ def remove_old_jobs(now: dt.datetime | None = None) -> int:
     return len(old)
 
 
+def drop_jobs_with_patient(clinic_id: int, patient_id: int) -> list[Path]:
+    """Delete the clinic's print jobs that hold ``patient_id``'s report (a destroyed record
+    must not live on in a batch file); returns their folders, to remove after the commit."""
+    jobs = db.session.scalars(select(PrintJob).where(PrintJob.clinic_id == clinic_id)).all()
+    root = jobs_folder()
+    folders = []
+    for job in jobs:
+        if patient_id in (job.patient_ids or []):
+            folders.append(root / str(job.id))
+            db.session.delete(job)
+    return folders
+
+
 def start_batch(
     actor: User,
     *,

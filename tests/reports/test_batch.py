@@ -243,3 +243,28 @@ def test_the_worker_command_needs_a_queue(runner):
     result = runner.invoke(args=["rehab", "worker", "--burst"])
     assert result.exit_code != 0
     assert "REHAB_JOB_QUEUE_URL" in result.output
+
+
+def test_destroying_a_record_removes_the_batch_prints_that_hold_it(client_for, world, caseload):
+    """WGBO art. 7:455: a destroyed record must not live on in a batch file for a week."""
+    from rehab.privacy.models import DestructionRequest
+    from rehab.reports.batch import job_file
+
+    therapist, admin = client_for("therapist"), client_for("admin")
+    therapist.post("/reports/batch", data=_form("zip"))
+    job = db.session.scalar(select(PrintJob))
+    job_id, folder = job.id, job_file(job).parent
+    assert world.patient.id in job.patient_ids and folder.is_dir()
+    # Another clinic's job (or one without this patient) is not touched.
+    client_for("other_therapist").post("/reports/batch", data=_form("zip"))
+    others = db.session.scalar(select(func.count()).select_from(PrintJob)) - 1
+
+    therapist.post(f"/patients/{world.patient.id}/destruction", data={"reason": "Verzoek"})
+    request = db.session.scalar(select(DestructionRequest))
+    admin.post(f"/patients/{world.patient.id}/destruction/{request.id}/confirm")
+
+    db.session.expire_all()
+    assert db.session.get(PrintJob, job_id) is None
+    assert not folder.exists()
+    assert db.session.scalar(select(func.count()).select_from(PrintJob)) == others
+    assert therapist.get(f"/reports/batch/{job_id}").status_code == 404
