@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run install install-dev test bench lint format translations compile-translations migrate clean system-check bench
+.PHONY: run install install-dev test bench lint format translations compile-translations migrate clean system-check
 
 run: install compile-translations
 	$(FLASK) db upgrade
