@@ -29,7 +29,7 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 # The heartbeat file on tmpfs where there is one: a slow disk must not look like a hung worker.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108  # nosec B108
 accesslog = "-"
 errorlog = "-"
 # Behind a TLS-terminating proxy: trust its X-Forwarded-* headers (set FORWARDED_ALLOW_IPS).

@@ -274,7 +274,7 @@ def _reset_sequences(connection: sa.Connection) -> None:
     for table in TABLES:
         connection.execute(
             sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608  # nosec B608
                 f"(SELECT COALESCE(MAX(id), 1) FROM {table.name}))"
             )
         )

