@@ -110,7 +110,7 @@ def measure(runs: int) -> dict:
                     )
 
                 def pipeline_cold() -> None:
-                    reports._charts.cache_clear()
+                    pages.clear_chart_caches()
                     pdf._image_cache.clear()
                     pipeline()
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -30,7 +29,7 @@ from rehab.programmes.wording import dose_text
 from rehab.reports import charts
 from rehab.reports.pdf import html_to_pdf, render_html
 from rehab.training import pages
-from rehab.training.metrics import DayMetrics, PatientMetrics, WeekMetrics, patient_metrics
+from rehab.training.metrics import PatientMetrics, patient_metrics
 from rehab.training.schedule import monday_of
 from rehab.training.wording import ACTION_WORDS
 
@@ -262,20 +261,10 @@ def _accepted_suggestions(patient: Patient, period: Period) -> list[AcceptedSugg
 
 
 def report_charts(metrics: PatientMetrics) -> dict[str, str]:
-    """The progress page's four charts (pages.metric_charts) for these metrics, in the
-    current locale. Drawing them is most of the report's own cost (benchmarks/pdf_report.py),
-    so the same metrics in the same language reuse the SVGs already drawn."""
+    """The progress page's four charts for these metrics, in the current locale (drawn once
+    for the same data and language: pages.metric_charts keeps what it drew)."""
     if not metrics.sessions:
         return {}
-    days, weeks = tuple(metrics.days), tuple(metrics.weeks)
-    return dict(_charts(days, weeks, metrics.start, metrics.end, str(get_locale())))
-
-
-@lru_cache(maxsize=32)
-def _charts(
-    days: tuple[DayMetrics, ...], weeks: tuple[WeekMetrics, ...], start, end, _locale: str
-) -> dict[str, str]:
-    metrics = PatientMetrics(start, end, list(days), list(weeks), [], [], [])
     return pages.metric_charts(metrics, width=charts.WIDE)
 
 

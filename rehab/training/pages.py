@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from flask import request
 from flask_babel import get_locale
@@ -231,56 +232,93 @@ def session_context(session: TrainingSession) -> dict:
 # --- charts from metrics --------------------------------------------------------------------------
 
 
+# Drawing is most of a progress page's time (pygal), and a chart is a pure function of its
+# data, width and language: charts already drawn in this process are reused while the data is
+# the same (a new session or check-in changes the data, so it draws anew).
+CHART_CACHE_SIZE = 256
+
+
+def clear_chart_caches() -> None:
+    """Forget every drawn chart (benchmarks time a first drawing with this)."""
+    _metric_charts.cache_clear()
+    _dose_chart.cache_clear()
+
+
 def metric_charts(metrics: PatientMetrics, *, width: int) -> dict[str, str]:
     """The page's charts as data: URIs (weekly load, load trend, pain, adherence)."""
-    days = [d.day for d in metrics.days]
-    weeks = [w.week_start for w in metrics.weeks]
-    return {
-        "weekly_load": charts.data_uri(
-            charts.weekly_load_chart(weeks, [w.load for w in metrics.weeks], width=width)
+    locale = str(get_locale())
+    return dict(_metric_charts(tuple(metrics.days), tuple(metrics.weeks), width, locale))
+
+
+@lru_cache(maxsize=CHART_CACHE_SIZE)
+def _metric_charts(days_data: tuple, weeks_data: tuple, width: int, _locale: str) -> tuple:
+    days = [d.day for d in days_data]
+    weeks = [w.week_start for w in weeks_data]
+    return (
+        (
+            "weekly_load",
+            charts.data_uri(
+                charts.weekly_load_chart(weeks, [w.load for w in weeks_data], width=width)
+            ),
         ),
-        "load_trend": charts.data_uri(
-            charts.load_trend_chart(
-                days,
-                [d.acute for d in metrics.days],
-                [d.chronic for d in metrics.days],
-                width=width,
-            )
+        (
+            "load_trend",
+            charts.data_uri(
+                charts.load_trend_chart(
+                    days,
+                    [d.acute for d in days_data],
+                    [d.chronic for d in days_data],
+                    width=width,
+                )
+            ),
         ),
-        "pain": charts.data_uri(
-            charts.pain_chart(
-                days,
-                [d.pain_during for d in metrics.days],
-                [d.pain_after for d in metrics.days],
-                [d.morning_pain for d in metrics.days],
-                width=width,
-            )
+        (
+            "pain",
+            charts.data_uri(
+                charts.pain_chart(
+                    days,
+                    [d.pain_during for d in days_data],
+                    [d.pain_after for d in days_data],
+                    [d.morning_pain for d in days_data],
+                    width=width,
+                )
+            ),
         ),
-        "adherence": charts.data_uri(
-            charts.adherence_chart(
-                weeks,
-                [w.session_adherence for w in metrics.weeks],
-                [w.exercise_adherence for w in metrics.weeks],
-                width=width,
-            )
+        (
+            "adherence",
+            charts.data_uri(
+                charts.adherence_chart(
+                    weeks,
+                    [w.session_adherence for w in weeks_data],
+                    [w.exercise_adherence for w in weeks_data],
+                    width=width,
+                )
+            ),
         ),
-    }
+    )
 
 
 def exercise_charts(metrics: PatientMetrics, names: dict[int, str], *, width: int) -> list:
     """Per exercise: its dose over time (weight, reps or hold) next to the prescribed dose."""
     result = []
+    locale = str(get_locale())
     for series in metrics.exercises:
         points = [p for p in series.points if not p.skipped]
         if not points:
             continue
-        days = [p.day for p in points]
-        lines = _dose_lines(points)
+        days = tuple(p.day for p in points)
+        lines = tuple((label, tuple(values)) for label, values in _dose_lines(points))
         if not lines:
             continue
         title = names.get(series.exercise_id, "")
-        result.append((series, charts.data_uri(charts.dose_chart(title, days, lines, width=width))))
+        result.append((series, _dose_chart(title, days, lines, width, locale)))
     return result
+
+
+@lru_cache(maxsize=CHART_CACHE_SIZE)
+def _dose_chart(title: str, days: tuple, lines: tuple, width: int, _locale: str) -> str:
+    plotted = [(label, list(values)) for label, values in lines]
+    return charts.data_uri(charts.dose_chart(title, list(days), plotted, width=width))
 
 
 def _dose_lines(points) -> list[tuple[str, list]]:

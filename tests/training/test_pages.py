@@ -236,3 +236,39 @@ def test_the_daily_scan_runs_once_for_every_app_process(app, client_for, world, 
     with count_queries() as other_process:
         assert client.get("/training/dashboard").status_code == 200
     assert other_process.count == warm.count < first.count
+
+
+def test_charts_are_drawn_once_for_the_same_data_and_anew_when_it_changes(
+    client_for, world, monkeypatch
+):
+    """Drawing is most of the progress page's time: a reload with the same data reuses the
+    drawn charts; a new session changes the data and the charts with it."""
+    from rehab.reports import charts
+    from rehab.training import pages
+
+    pages.clear_chart_caches()
+    drawn = []
+    original = charts.pain_chart
+    monkeypatch.setattr(charts, "pain_chart", lambda *a, **k: drawn.append(1) or original(*a, **k))
+    plan = make_plan(world.patient)
+    log_session(world.patient, today() - dt.timedelta(days=2), exercises=[
+        (plan["squat"], top_of_range(plan["squat"], pain=2)),
+    ])  # fmt: skip
+    db.session.commit()
+    client = client_for("therapist")
+    url = f"/training/patients/{world.patient.id}/progress"
+
+    first = client.get(url).text
+    assert client.get(url).text == first
+    assert len(drawn) == 1
+
+    log_session(world.patient, today() - dt.timedelta(days=1), exercises=[
+        (plan["squat"], top_of_range(plan["squat"], pain=4)),
+    ])  # fmt: skip
+    db.session.commit()
+    assert client.get(url).text != first
+    assert len(drawn) == 2
+    # Another language is another drawing (the axes speak it).
+    client_for("therapist").post("/language", data={"language": "en"})
+    client.get(url)
+    assert len(drawn) == 3
