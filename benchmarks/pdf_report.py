@@ -28,15 +28,16 @@ import datetime as dt
 import json
 import statistics
 import tempfile
-import time
 
 from weasyprint import HTML
 
+from benchmarks.pdf_render import _time
 from rehab import create_app
 from rehab.extensions import db
 from rehab.patients.models import Patient
 from rehab.reports import pdf
 from rehab.reports import progress_report as reports
+from rehab.training import pages as training_pages
 
 WEEKS = 12
 PIPELINE = "pipeline (data + charts + template + PDF + audit)"
@@ -56,19 +57,6 @@ def _seed() -> tuple[int, int]:
     reportable_patient(patient, weeks=WEEKS)
     db.session.commit()
     return patient.id, therapist.id
-
-
-def _time(functions: dict, runs: int) -> dict[str, list[float]]:
-    """Time each function ``runs`` times, in turn, so that a busy machine slows all alike."""
-    for function in functions.values():
-        function()  # warm-up: first use builds the shared fonts and stylesheet
-    times: dict[str, list[float]] = {label: [] for label in functions}
-    for _ in range(runs):
-        for label, function in functions.items():
-            start = time.perf_counter()
-            function()
-            times[label].append(time.perf_counter() - start)
-    return times
 
 
 def _p95(values: list[float]) -> float:
@@ -110,7 +98,7 @@ def measure(runs: int) -> dict:
                     )
 
                 def pipeline_cold() -> None:
-                    pages.clear_chart_caches()
+                    training_pages.clear_chart_caches()
                     pdf._image_cache.clear()
                     pipeline()
 
