@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -50,6 +51,15 @@ def browser():
         browser.close()
 
 
+def settle(page) -> None:
+    """Let the page finish loading before the browser goes away: a request cut off halfway
+    leaves the test server's open static file to the garbage collector (a ResourceWarning)."""
+    from playwright.sync_api import TimeoutError as StillBusy
+
+    with contextlib.suppress(StillBusy):  # still busy after 5 s: close it anyway
+        page.wait_for_load_state("networkidle", timeout=5000)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="nl-NL")
@@ -58,6 +68,7 @@ def page(browser):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     yield page
+    settle(page)
     context.close()
     assert not errors, f"the browser reported errors: {errors}"
 
@@ -72,6 +83,7 @@ def phone_page(browser):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     yield page
+    settle(page)
     context.close()
     assert not errors, f"the browser reported errors: {errors}"
 

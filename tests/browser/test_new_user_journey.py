@@ -15,7 +15,7 @@ import re
 import pyotp
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, settle
 from tests.programmes.factories import load_library
 
 pytestmark = pytest.mark.browser
@@ -161,6 +161,8 @@ def test_a_new_clinic_from_first_login_to_first_session(app, live_server, browse
         assert cells[1:4] == ["30", "4", "120"]
         screenshot(therapist, "journey-progress")
     finally:
+        for opened in [*desk.pages, *phone.pages]:
+            settle(opened)
         desk.close()
         phone.close()
     assert not errors, f"the browser reported errors: {errors}"
