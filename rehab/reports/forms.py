@@ -51,6 +51,11 @@ class PeriodForm(FlaskForm):
     )
     today: dt.date | None = None  # the clinic's today, set by the view
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        _date_errors(self)
+        return valid
+
     def validate_start(self, field) -> None:
         if field.data is not None and field.data.year < 2000:
             raise ValidationError(_l("This date is too far in the past."))
@@ -92,11 +97,6 @@ class ProgressReportForm(PeriodForm):
     )
     submit = SubmitField(_l("Make the PDF"))
 
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        _date_errors(self)
-        return valid
-
 
 class BatchPrintForm(PeriodForm):
     scope = SelectField(
@@ -114,8 +114,3 @@ class BatchPrintForm(PeriodForm):
         invalid_choice_message=_l("Choose the kind of file."),
     )
     submit = SubmitField(_l("Start printing"))
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        _date_errors(self)
-        return valid
