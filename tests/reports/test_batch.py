@@ -268,3 +268,23 @@ def test_destroying_a_record_removes_the_batch_prints_that_hold_it(client_for, w
     assert not folder.exists()
     assert db.session.scalar(select(func.count()).select_from(PrintJob)) == others
     assert therapist.get(f"/reports/batch/{job_id}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"start": "2026-03-10", "end": "2026-03-01"}, "Het einde van de periode ligt vóór het"),
+        ({"start": "31-12-2024"}, "Vul een geldige datum in."),
+        ({"end": "9999-12-31"}, "De periode kan niet in de toekomst"),
+        ({"file_format": "exe"}, "Kies het soort bestand."),
+        ({"scope": "everyone"}, "Kies van wie je de verslagen wilt afdrukken."),
+        ({"language": "fr"}, "Kies de taal van het verslag."),
+    ],
+)  # fmt: skip
+def test_bad_input_comes_back_as_the_form_with_an_error(client_for, world, data, message):
+    form = {**_form(), **data}
+    response = client_for("therapist").post("/reports/batch", data=form)
+
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(PrintJob)) == 0
