@@ -143,14 +143,28 @@ FIELD_WORDS = {
 }
 
 
-# Named placeholders only; "%%" is a literal percent sign. Lazy strings: describe() translates
-# the one message it needs (a dashboard describes a hundred reasons; building every message
-# for each of them cost more than the rest of the page).
+def _dose_changed(values: Mapping, shown: Mapping[str, str]) -> str:
+    """ "Today", "1 day", "5 days": a count needs its plural, so this message is a function."""
+    days, required = int(values.get("days") or 0), shown.get("required", "")
+    if days <= 0:
+        return _("The dose changed today; the rule waits %(required)s days.", required=required)
+    return ngettext(
+        "The dose changed %(num)s day ago; the rule waits %(required)s days.",
+        "The dose changed %(num)s days ago; the rule waits %(required)s days.",
+        days,
+        required=required,
+    )
+
+
+# Named placeholders only; "%%" is a literal percent sign. A message with a count that needs a
+# plural is a function of the values instead. Lazy strings: describe() translates the one
+# message it needs (a dashboard describes a hundred reasons; building every message for each
+# of them cost more than the rest of the page).
 MESSAGES = {
     "red_flag_open": _l("A red flag is open: nothing changes until it is cleared."),
     "therapist_paused": _l("Progression is paused by the therapist."),
     "therapist_decides": _l("The rule leaves progression to the therapist."),
-    "too_soon": _l("The dose changed %(days)s days ago; the rule waits %(required)s days."),
+    "too_soon": _dose_changed,
     "no_recent_session": _l("No session in the last %(days)s days."),
     "on_schedule": _l("On schedule: %(days)s days at this dose (time-contingent)."),
     "no_sessions": _l("No sessions logged at this dose since %(since)s."),
@@ -219,17 +233,6 @@ MESSAGES = {
 }
 
 
-def _dose_changed(days: int, required) -> str:
-    if days <= 0:
-        return _("The dose changed today; the rule waits %(required)s days.", required=required)
-    return ngettext(
-        "The dose changed %(num)s day ago; the rule waits %(required)s days.",
-        "The dose changed %(num)s days ago; the rule waits %(required)s days.",
-        days,
-        required=required,
-    )
-
-
 def describe(reason: Reason | Mapping, exercise_names: Mapping[int, str] | None = None) -> str:
     """One reason in words; an unknown code is shown as its code rather than hidden."""
     if isinstance(reason, Reason):
@@ -239,7 +242,6 @@ def describe(reason: Reason | Mapping, exercise_names: Mapping[int, str] | None 
     message = MESSAGES.get(code)
     if message is None:
         return code
-    template = str(message)
     shown: dict[str, str] = {}
     for key, value in values.items():
         if key in _DATE_KEYS:
@@ -252,8 +254,9 @@ def describe(reason: Reason | Mapping, exercise_names: Mapping[int, str] | None 
             shown[key] = str(value)
         else:
             shown[key] = number(value) if not isinstance(value, bool) else str(value)
-    if code == "too_soon" and isinstance(values.get("days"), int) and "required" in shown:
-        return _dose_changed(values["days"], shown["required"])
+    if callable(message):
+        return message(values, shown)
+    template = str(message)
     try:
         return template % shown
     except (KeyError, TypeError, ValueError):
