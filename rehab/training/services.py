@@ -15,7 +15,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import abort
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
@@ -74,10 +74,21 @@ def current_prescriptions(programme: Programme | None) -> list[Prescription]:
 
 
 def exercises_by_id(ids) -> dict[int, Exercise]:
-    ids = set(ids)
-    if not ids:
-        return {}
-    return {e.id: e for e in db.session.scalars(select(Exercise).where(Exercise.id.in_(ids)))}
+    """The exercises by id; those this transaction already loaded are not asked for again
+    (logging a session needs them for the plan, the form and the suggestions)."""
+    found: dict[int, Exercise] = {}
+    missing = set()
+    for exercise_id in set(ids):  # look-ups in the session's identity map, not queries
+        loaded = db.session.identity_map.get(db.session.identity_key(Exercise, exercise_id))
+        if loaded is not None and not inspect(loaded).expired_attributes:
+            found[exercise_id] = loaded
+        else:
+            missing.add(exercise_id)
+    if missing:
+        found.update(
+            (e.id, e) for e in db.session.scalars(select(Exercise).where(Exercise.id.in_(missing)))
+        )
+    return found
 
 
 def clinic_today(clinic) -> dt.date:
@@ -359,8 +370,7 @@ def _check_prescriptions(entries, allowed: dict[int, Prescription]) -> None:
 
 
 def _refusal(code: str) -> str:
-    from flask_babel import gettext as _
-
+    from rehab.core.i18n import gettext as _
     from rehab.training.forms import DAYS_BACK
 
     return {
