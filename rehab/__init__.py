@@ -59,7 +59,7 @@ def _finish_config(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from rehab import audit, auth
     from rehab.core import errors, security
-    from rehab.core.i18n import select_locale, select_timezone
+    from rehab.core.i18n import install_jinja_gettext, select_locale, select_timezone
     from rehab.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -67,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_jinja_gettext(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from rehab.audit.services import Action
 from rehab.core.forms import choices
+from rehab.core.i18n import lazy_gettext as _l
 
 
 def action_choices():

@@ -9,7 +9,6 @@ import io
 from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -21,6 +20,7 @@ from rehab.auth.access import admin_required, patient_required
 from rehab.auth.models import STAFF_ROLES, User
 from rehab.core.db import utcnow
 from rehab.core.forms import choices
+from rehab.core.i18n import gettext as _
 from rehab.core.pages import page_arg
 from rehab.extensions import db
 

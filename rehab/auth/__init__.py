@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, flash, redirect, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from rehab.core.db import utcnow
+from rehab.core.i18n import gettext as _
+from rehab.core.i18n import lazy_gettext as _l
 from rehab.extensions import login_manager
 
 bp = Blueprint("auth", __name__)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import zoneinfo
 from functools import cache
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -27,6 +26,7 @@ from wtforms.validators import (
 
 from rehab.auth.passwords import MAX_LENGTH, password_problems
 from rehab.core.forms import choices, strip_filter
+from rehab.core.i18n import lazy_gettext as _l
 
 
 class LoginForm(FlaskForm):

@@ -8,7 +8,8 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import gettext as _
+
+from rehab.core.i18n import gettext as _
 
 MIN_LENGTH = 8
 # Long passphrases are welcome; the cap only stops hashing megabytes of input.

@@ -16,7 +16,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -38,6 +37,7 @@ from rehab.auth.forms import (
 from rehab.auth.models import Role, TokenPurpose, User, UserSession
 from rehab.auth.passwords import verify_password
 from rehab.core.crypto import InvalidToken, decrypt, encrypt
+from rehab.core.i18n import gettext as _
 from rehab.core.urls import home_for, safe_next
 from rehab.extensions import db, limiter
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from rehab.core.i18n import lazy_gettext as _l
 from rehab.core.urls import MAX_ID
 
 

@@ -6,7 +6,7 @@ files and a PDF's labels cannot drift apart.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from rehab.core.i18n import lazy_gettext as _l
 
 BODY_REGIONS = {
     "lumbar_spine": _l("Lower back (lumbar spine)"),

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -32,6 +30,8 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from rehab.core.forms import choices, optional_int, optional_record_id, strip_filter
+from rehab.core.i18n import gettext
+from rehab.core.i18n import lazy_gettext as _l
 from rehab.core.vocabulary import BODY_REGIONS, DOSAGE_TYPES, EQUIPMENT, EXERCISE_CATEGORIES
 from rehab.exercises.pictures import MAX_BYTES, PictureProblem, read_picture
 from rehab.exercises.services import DOSE_COLUMNS_BY_TYPE, LANGUAGES, TEXT_FIELDS

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from flask import abort
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, and_, case, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +18,7 @@ from sqlalchemy.orm import aliased, undefer
 from rehab.audit.services import Action, record
 from rehab.auth.models import User
 from rehab.core.db import utcnow
+from rehab.core.i18n import gettext as _
 from rehab.core.vocabulary import BODY_REGIONS, DOSAGE_TYPES, EQUIPMENT, EXERCISE_CATEGORIES
 from rehab.exercises.models import Exercise, ExerciseEquipment, ExerciseRegion
 from rehab.exercises.pictures import Picture

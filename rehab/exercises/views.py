@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from rehab.auth.access import login_required, staff_required
 from rehab.auth.forms import ConfirmForm
+from rehab.core.i18n import gettext as _
 from rehab.core.i18n import select_locale
 from rehab.core.pages import page_arg
 from rehab.core.vocabulary import BODY_REGIONS, DOSAGE_TYPES, EQUIPMENT, EXERCISE_CATEGORIES

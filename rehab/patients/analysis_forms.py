@@ -7,8 +7,6 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -25,6 +23,8 @@ from wtforms.validators import InputRequired, Length, Optional, StopValidation
 from wtforms.widgets import TextInput
 
 from rehab.core.forms import NotBefore, NotInFuture, choices
+from rehab.core.i18n import format_decimal
+from rehab.core.i18n import lazy_gettext as _l
 from rehab.patients import vocabulary as vocab
 from rehab.patients.forms import clean_text
 from rehab.patients.measures import MEASURES, Measure

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from rehab.auth.access import patient_required, staff_required
+from rehab.core.i18n import format_decimal
+from rehab.core.i18n import gettext as _
 from rehab.core.pages import page_arg
 from rehab.extensions import db
 from rehab.patients import bp, evaluation, services

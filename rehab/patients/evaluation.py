@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from flask_babel import format_decimal
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
+from rehab.core.i18n import format_decimal
+from rehab.core.i18n import gettext as _
+from rehab.core.i18n import lazy_gettext as _l
 from rehab.patients import vocabulary as vocab
 from rehab.patients.measures import MEASURES, RATIOS, Measure
 from rehab.progress import assessment

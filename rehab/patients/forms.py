@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from rehab.core.forms import NotBefore, NotInFuture, choices, record_id, strip_filter
+from rehab.core.i18n import lazy_gettext as _l
 from rehab.core.vocabulary import BODY_REGIONS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from rehab.auth.access import staff_required
@@ -14,6 +13,7 @@ from rehab.auth.models import Role, TokenPurpose
 from rehab.auth.services import EmailTaken
 from rehab.auth.views import show_link_once
 from rehab.core.forms import choices
+from rehab.core.i18n import gettext as _
 from rehab.core.pages import page_arg
 from rehab.extensions import db
 from rehab.patients import bp, services

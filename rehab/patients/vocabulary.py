@@ -8,7 +8,7 @@ CHECK constraints and the analysis page cannot drift apart.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from rehab.core.i18n import lazy_gettext as _l
 
 ANALYSIS_KINDS = {
     "intake": _l("Intake"),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from rehab.core.forms import strip_filter
+from rehab.core.i18n import lazy_gettext as _l
 
 
 class DestructionRequestForm(FlaskForm):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from rehab.auth.access import staff_required
 from rehab.auth.forms import ConfirmForm
+from rehab.core.i18n import gettext as _
 from rehab.patients.services import patient_for
 from rehab.privacy import bp, services
 from rehab.privacy.export import export_filename

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -31,6 +30,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from rehab.core.forms import choices, strip_filter
+from rehab.core.i18n import lazy_gettext as _l
 from rehab.core.vocabulary import (
     BODY_REGIONS,
     DOSAGE_TYPES,

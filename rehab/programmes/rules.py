@@ -14,8 +14,7 @@ from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
+from rehab.core.i18n import lazy_gettext as _l
 from rehab.core.vocabulary import (
     DOSAGE_TYPES,
     EFFORT_KINDS,

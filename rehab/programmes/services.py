@@ -15,7 +15,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort
-from flask_babel import gettext as _
 from sqlalchemy import func, null, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -25,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from rehab.audit.services import Action, record
 from rehab.auth.models import Role, User
 from rehab.core.db import utcnow
+from rehab.core.i18n import gettext as _
 from rehab.exercises.models import Exercise
 from rehab.extensions import db
 from rehab.patients.models import Patient

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from rehab.auth.access import patient_required, staff_required
 from rehab.core.forms import choices
+from rehab.core.i18n import gettext as _
 from rehab.core.pages import page_arg
 from rehab.core.vocabulary import EXERCISE_CATEGORIES, PROGRESSION_MODES, RULE_KINDS
 from rehab.extensions import db

@@ -15,9 +15,10 @@ from typing import Any
 from babel.dates import get_day_names
 from babel.lists import format_list
 from flask import has_app_context
-from flask_babel import force_locale, format_decimal, get_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, get_locale
 
+from rehab.core.i18n import format_decimal
+from rehab.core.i18n import gettext as _
 from rehab.patients.measures import MEASURES, RATIOS
 from rehab.programmes.models import Prescription
 from rehab.progress.progression import Dose

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, abort, current_app, has_app_context
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
@@ -31,6 +31,7 @@ from sqlalchemy.orm import joinedload
 from rehab.audit.services import Action, record
 from rehab.auth.models import Clinic, Role, User
 from rehab.core.db import utcnow
+from rehab.core.i18n import gettext
 from rehab.extensions import db
 from rehab.patients.models import Patient, PatientStatus
 from rehab.reports import progress_report as reports

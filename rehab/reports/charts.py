@@ -19,9 +19,10 @@ from collections.abc import Sequence
 from xml.etree import ElementTree as ET  # nosec B405
 
 import pygal
-from flask_babel import format_date
-from flask_babel import gettext as _
 from pygal.style import Style
+
+from rehab.core.i18n import format_date
+from rehab.core.i18n import gettext as _
 
 # pygal appends a legacy import hook (for its optional ``pygal.maps`` plugins, unused here)
 # that has no find_spec(): on Python 3.11 every failed import anywhere in the process then
@@ -253,6 +254,6 @@ def _pct(fraction: float | None) -> float | None:
 
 
 def _num(value: float) -> str:
-    from flask_babel import format_decimal
+    from rehab.core.i18n import format_decimal
 
     return format_decimal(value, format="0.0#")

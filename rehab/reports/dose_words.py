@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import format_decimal, gettext, ngettext
+from rehab.core.i18n import format_decimal, gettext, ngettext
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from rehab.core.forms import choices, strip_filter
+from rehab.core.i18n import lazy_gettext as _l
 
 # A report covers at most two years: longer periods make unreadable charts and slow prints.
 MAX_PERIOD_DAYS = 731

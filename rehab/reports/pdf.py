@@ -20,12 +20,13 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import DataHandler, Request
 
 from flask import current_app, render_template
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from rehab.core.db import utcnow
+from rehab.core.i18n import gettext
 
 # Templates name the app's static files as "rehab-static:css/pdf.css" (see ``static_url``):
 # a scheme of our own, so that no http:// or file:// URL is ever needed, or accepted.

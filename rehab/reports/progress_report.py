@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from rehab.audit.services import Action, record
 from rehab.auth.models import User
+from rehab.core.i18n import gettext
 from rehab.extensions import db
 from rehab.patients import evaluation
 from rehab.patients import services as patient_services

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from babel.dates import get_day_names
 from babel.lists import format_list
 from flask import abort
-from flask_babel import force_locale, gettext, ngettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import raiseload, selectinload, undefer
 
 from rehab.audit.services import Action, record
 from rehab.auth.models import User
+from rehab.core.i18n import gettext, ngettext
+from rehab.core.i18n import lazy_gettext as _l
 from rehab.core.vocabulary import BODY_REGIONS, EQUIPMENT, EXERCISE_CATEGORIES
 from rehab.exercises.models import Exercise
 from rehab.extensions import db

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -29,6 +28,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from rehab.core.forms import choices, optional_int, strip_filter
+from rehab.core.i18n import lazy_gettext as _l
 from rehab.training.models import SLEEP_QUALITIES
 
 DAYS_BACK = 7  # sessions and check-ins may be logged up to a week late, never ahead

@@ -14,11 +14,11 @@ from functools import lru_cache
 
 from flask import request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from rehab.auth.models import Role
+from rehab.core.i18n import gettext as _
 from rehab.exercises.models import Exercise
 from rehab.extensions import db
 from rehab.patients.models import Patient, PatientStatus

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from rehab.auth.access import patient_required, staff_required
+from rehab.core.i18n import gettext as _
 from rehab.core.pages import page_arg
 from rehab.core.urls import safe_next
 from rehab.extensions import db

@@ -11,10 +11,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import format_date, format_decimal, ngettext
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
+from rehab.core.i18n import format_date, format_decimal, ngettext
+from rehab.core.i18n import gettext as _
+from rehab.core.i18n import lazy_gettext as _l
 from rehab.progress.reasons import Reason
 
 _DATE_KEYS = {"day", "since", "week_start", "reference_week_start", "last"}
