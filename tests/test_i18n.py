@@ -117,3 +117,47 @@ def test_dutch_translations_keep_their_placeholders():
         for string in strings:
             assert set(pattern.findall(string)) <= wanted | set(pattern.findall(ids[0])), message.id
             assert wanted <= set(pattern.findall(string)) or len(ids) > 1, message.id
+
+
+# --- The per-request catalogue (rehab.core.i18n) ---------------------------------------------
+# Pages translate through a catalogue looked up once per request and locale; a PDF in the
+# patient's language switches the locale halfway through a request (force_locale).
+
+
+def test_a_forced_language_applies_inside_and_ends_after_it(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from rehab.core.i18n import format_decimal, gettext, lazy_gettext, ngettext
+
+    saved = "Your session has been saved. Well done!"
+    template = "{{ _('Your session has been saved. Well done!') }}"
+    with app.test_request_context(headers={"Accept-Language": "nl"}):
+        dutch = gettext(saved)
+        assert dutch != saved and "opgeslagen" in dutch
+        assert render_template_string(template) == dutch
+        with force_locale("en"):
+            assert gettext(saved) == saved
+            assert render_template_string(template) == saved
+            assert str(lazy_gettext(saved)) == saved
+            assert format_decimal(1234.5, "#,##0.#") == "1,234.5"
+        assert gettext(saved) == dutch
+        assert render_template_string(template) == dutch
+        assert str(lazy_gettext(saved)) == dutch
+        assert format_decimal(1234.5, "#,##0.#") == "1.234,5"
+        reps = ("%(count)s repetition", "%(count)s repetitions")
+        assert ngettext(*reps, 1, count=1) == "1 herhaling"
+        assert ngettext(*reps, 5, count=5) == "5 herhalingen"
+
+
+def test_numbers_are_written_alike_whatever_their_type(app):
+    from decimal import Decimal
+
+    from rehab.core.i18n import format_decimal
+
+    with app.test_request_context(headers={"Accept-Language": "nl"}):
+        assert format_decimal(-0.0, "#,##0.#") == "0"  # never "-0"
+        assert format_decimal(Decimal("-0"), "#,##0.#") == "0"
+        assert format_decimal(2, "#,##0.0") == format_decimal(2.0, "#,##0.0") == "2,0"
+        assert format_decimal(Decimal("2.50"), "#,##0.##") == "2,5"
+        assert format_decimal(Decimal("NaN"), "#,##0.#") == format_decimal(float("nan"), "#,##0.#")
