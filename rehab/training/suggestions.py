@@ -242,8 +242,9 @@ def refresh_suggestions(
         for pid, content in wanted.items()
         if content is not None and pid not in kept
     ]
-    if new_rows:
-        _insert_ignoring_duplicates(new_rows)
+    if not new_rows:
+        return list(kept.values())
+    _insert_ignoring_duplicates(new_rows)
     return list(
         db.session.scalars(
             select(Suggestion).where(
