@@ -1,5 +1,6 @@
 """Known answers and properties for rehab.progress.load (Foster 1998/2001, Nielsen 2014)."""
 
+import statistics
 from datetime import date, timedelta
 
 import pytest
@@ -127,6 +128,19 @@ def test_monotony_with_sd_zero_is_undefined(week):
     # identical loads every day → SD 0 → monotony undefined ("–"), never a division by 0
     assert monotony(week) is None
     assert strain(week) is None
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=20000).map(lambda n: n / 4), min_size=7, max_size=7)
+)
+def test_monotony_agrees_with_the_exact_sample_sd(week):
+    # Daily loads (minutes × RPE, in quarters) through the float computation against
+    # statistics' exact one: the same to 1e-9, undefined exactly when every day is the same.
+    if len(set(week)) == 1:
+        assert monotony(week) is None
+    else:
+        expected = statistics.fmean(week) / statistics.stdev(week)
+        assert monotony(week) == pytest.approx(expected, rel=1e-9)
 
 
 def test_monotony_is_undefined_with_a_missing_day_and_needs_seven_days():
