@@ -8,7 +8,9 @@ active patients with a programme, whose pages are asked in turn.
     PYTHONPATH=. .venv/bin/python benchmarks/pages.py --database-url URL --page dashboard \
         --requests 50 --json out.json
 
-Pages: dashboard, dashboard_scan (the first load of the day, which scans the clinic's
+Pages: signed_in (the app's /healthz as a signed-in therapist: what every page of the app
+costs before it does its own work: the login check, the idle timeout, the security headers
+and one read), dashboard, dashboard_scan (the first load of the day, which scans the clinic's
 alerts), progress, today, log_session (POST of a session, as the patient), builder,
 caseload, and floor (benchmarks/floor.py: bare Flask + SQLAlchemy, one indexed read).
 Prints and writes one JSON object: p50/p95/mean in ms, SQL statements per request, peak RSS.
@@ -29,6 +31,7 @@ import sqlalchemy as sa
 
 PAGES = (
     "floor",
+    "signed_in",
     "dashboard",
     "dashboard_scan",
     "caseload",
@@ -135,7 +138,9 @@ def rehab_page(database_url: str, page: str, requests: int) -> dict:
 
     def request(n: int) -> None:
         i = n % len(patient_ids)
-        if page in ("dashboard", "dashboard_scan"):  # the scan: see new_day()
+        if page == "signed_in":
+            get(therapist, "/healthz")
+        elif page in ("dashboard", "dashboard_scan"):  # the scan: see new_day()
             get(therapist, "/training/dashboard")
         elif page == "caseload":
             get(therapist, "/patients/")
