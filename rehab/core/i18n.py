@@ -114,7 +114,7 @@ def format_decimal(number, format: str | None = None) -> str:
     locale = current_locale()
     if format is None or locale is None:
         return flask_babel.format_decimal(number, format=format)
-    if not number:  # 0, 0.0, -0.0 and Decimal("-0") are all written "0"
+    if number == 0:  # 0, 0.0, -0.0 and Decimal("-0") are all written "0"
         number = 0
     try:
         return _decimal(number, format, locale)
