@@ -132,14 +132,22 @@ def logged_text(log) -> str:
 
 # --- reasons ------------------------------------------------------------------------------------
 
-FIELD_WORDS = {
-    "load_kg": _l("weight (kg)"),
-    "reps_max": _l("reps"),
-    "sets": _l("sets"),
-    "hold_seconds": _l("hold (s)"),
-    "duration_seconds": _l("duration (s)"),
-    "distance_m": _l("distance (m)"),
+# A cut dose names what was cut as the start of its sentence, with its unit where it has one.
+DOSE_CUTS = {
+    "load_kg": _l("Weight from %(from)s to %(to)s kg (−%(pct)s %%)."),
+    "reps_max": _l("Repetitions from %(from)s to %(to)s (−%(pct)s %%)."),
+    "sets": _l("Sets from %(from)s to %(to)s (−%(pct)s %%)."),
+    "hold_seconds": _l("Hold from %(from)s to %(to)s seconds (−%(pct)s %%)."),
+    "duration_seconds": _l("Duration from %(from)s to %(to)s seconds (−%(pct)s %%)."),
+    "distance_m": _l("Distance from %(from)s to %(to)s m (−%(pct)s %%)."),
 }
+
+
+def _dose_cut(values: Mapping, shown: Mapping[str, str]) -> str:
+    message = DOSE_CUTS.get(values.get("field"))
+    if message is None:  # a field this version does not know: its name, as stored
+        return _("%(field)s from %(from)s to %(to)s (−%(pct)s %%).", **shown)
+    return str(message) % shown
 
 
 def _dose_changed(values: Mapping, shown: Mapping[str, str]) -> str:
@@ -199,7 +207,7 @@ MESSAGES = {
     "step_up": _l("Step up to %(exercise)s, starting at the bottom of the range."),
     "top_of_ladder": _l("Top of the ladder: there is no harder exercise."),
     "step_down": _l("Step down to %(exercise)s."),
-    "dose_cut": _l("%(field)s from %(from)s to %(to)s (−%(pct)s %%)."),
+    "dose_cut": _dose_cut,
     "dose_at_minimum": _l("The dose is already at its minimum."),
     "no_external_load": _l("There is no external weight to raise."),
     "week_on_week_caution": _l(
@@ -247,14 +255,15 @@ def describe(reason: Reason | Mapping, exercise_names: Mapping[int, str] | None 
             shown[key] = _day(value)
         elif key == "exercise_id":
             shown["exercise"] = (exercise_names or {}).get(value) or f"#{value}"
-        elif key == "field":
-            shown[key] = str(FIELD_WORDS.get(value, value))
-        elif key == "kind":
+        elif key in ("field", "kind"):
             shown[key] = str(value)
         else:
             shown[key] = number(value) if not isinstance(value, bool) else str(value)
     if callable(message):
-        return message(values, shown)
+        try:
+            return message(values, shown)
+        except (KeyError, TypeError, ValueError):  # stored values this message cannot show
+            return code
     template = str(message)
     try:
         return template % shown

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from rehab.audit.models import AuditEntry
@@ -202,7 +203,6 @@ def test_a_rule_the_engine_cannot_read_gives_no_advice_but_logging_works(client_
 
 
 def test_reasons_are_worded_in_english_too(app, plan):
-    from flask_babel import force_locale
 
     reason = {"code": "pain_during_high", "values": {"pain": 6, "limit": 5}}
     with app.test_request_context(), force_locale("en"):
@@ -223,3 +223,32 @@ def test_the_waiting_rule_counts_days_in_words(app, days, dutch):
     reason = {"code": "too_soon", "values": {"days": days, "required": 7}}
     with app.test_request_context():
         assert describe(reason) == dutch
+
+
+@pytest.mark.parametrize(
+    ("field", "dutch", "english"),
+    [
+        ("hold_seconds", "Vasthouden van 30 naar 26 seconden (−15 %).",
+         "Hold from 30 to 26 seconds (−15 %)."),
+        ("reps_max", "Herhalingen van 30 naar 26 (−15 %).", "Repetitions from 30 to 26 (−15 %)."),
+        ("load_kg", "Gewicht van 30 naar 26 kg (−15 %).", "Weight from 30 to 26 kg (−15 %)."),
+        ("sets", "Series van 30 naar 26 (−15 %).", "Sets from 30 to 26 (−15 %)."),
+        ("duration_seconds", "Duur van 30 naar 26 seconden (−15 %).",
+         "Duration from 30 to 26 seconds (−15 %)."),
+        ("distance_m", "Afstand van 30 naar 26 m (−15 %).", "Distance from 30 to 26 m (−15 %)."),
+    ],
+)  # fmt: skip
+def test_a_cut_dose_says_what_was_cut_with_its_unit(app, field, dutch, english):
+    reason = {"code": "dose_cut", "values": {"field": field, "from": 30, "to": 26, "pct": 15}}
+    with app.test_request_context():
+        assert describe(reason) == dutch
+        with force_locale("en"):
+            assert describe(reason) == english
+
+
+def test_a_cut_of_an_unknown_field_or_with_missing_values_still_reads(app):
+    unknown = {"code": "dose_cut", "values": {"field": "tempo", "from": 3, "to": 2, "pct": 15}}
+    broken = {"code": "dose_cut", "values": {"field": "sets"}}
+    with app.test_request_context(), force_locale("en"):
+        assert describe(unknown) == "tempo from 3 to 2 (−15 %)."
+        assert describe(broken) == "dose_cut"
