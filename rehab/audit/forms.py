@@ -9,6 +9,7 @@ from wtforms.validators import NumberRange, Optional
 from rehab.audit.services import Action
 from rehab.core.forms import choices
 from rehab.core.i18n import lazy_gettext as _l
+from rehab.core.urls import MAX_ID
 
 
 def action_choices():
@@ -32,7 +33,13 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    patient_id = IntegerField(_l("Patient number"), validators=[Optional(), NumberRange(min=1)])
+    patient_id = IntegerField(
+        _l("Patient number"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_ID, message=_l("This is not a patient number.")),
+        ],
+    )
     actor_id = SelectField(_l("User"), coerce=str, validate_choice=False)
     action = SelectField(_l("Action"), choices=action_choices, validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional()])

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from rehab.audit import bp
 from rehab.audit.forms import AuditFilterForm, action_choices
@@ -19,6 +19,7 @@ from rehab.audit.services import Action, record
 from rehab.auth.access import admin_required, patient_required
 from rehab.auth.models import STAFF_ROLES, User
 from rehab.core.db import utcnow
+from rehab.core.errors import render_error
 from rehab.core.forms import choices
 from rehab.core.i18n import gettext as _
 from rehab.core.pages import page_arg
@@ -31,6 +32,8 @@ def _filtered(form: AuditFilterForm):
     # Dates are the clinic's calendar days, not UTC ones.
     tz = ZoneInfo(current_user.clinic.timezone)
     stmt = select(AuditEntry).where(AuditEntry.clinic_id == current_user.clinic_id)
+    if form.errors:  # never half a filter: an unreadable one matches nothing
+        return stmt.where(false())
     if form.patient_id.data:
         stmt = stmt.where(AuditEntry.patient_id == form.patient_id.data)
     if form.actor_id.data and form.actor_id.data.isdigit():
@@ -54,9 +57,7 @@ def _filter_form() -> AuditFilterForm:
         .order_by(User.full_name)
     ).all()
     form.actor_id.choices = choices([("", "—"), *((str(u.id), u.full_name) for u in users)])
-    if not form.validate():
-        form = AuditFilterForm(formdata=None)
-        form.actor_id.choices = choices([("", "—")])
+    form.validate()  # a filter that does not validate shows its errors and lists nothing
     return form
 
 
@@ -124,6 +125,8 @@ def _csv_cell(value) -> str:
 def export():
     """The filtered log as CSV, for an inspection or a patient's request; logged itself."""
     form = _filter_form()
+    if form.errors:
+        return render_error(400, _("The filter is not valid: correct it on the access log first."))
     entries = db.session.scalars(_filtered(form).limit(EXPORT_LIMIT)).all()
     names = _patient_names(e.patient_id for e in entries)
     buffer = io.StringIO()

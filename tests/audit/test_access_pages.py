@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from sqlalchemy import select
 
 from rehab.audit.models import AuditEntry
@@ -59,6 +60,24 @@ def test_csv_export_holds_the_filtered_entries_and_is_logged(client_for, world):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "audit_log"))
     assert entry.action == "export" and entry.actor_id == world.admin.id
     assert f"patient_id={world.patient.id}" in entry.summary
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["patient_id=99999999999999999999", "patient_id=0", "patient_id=abc", "date_from=2026-13-45"],
+)
+def test_a_filter_that_cannot_be_read_says_so_and_lists_nothing(client_for, world, query):
+    client_for("therapist").get(f"/patients/{world.patient.id}")
+    admin = client_for("admin")
+    response = admin.get(f"/audit/?{query}")
+    assert response.status_code == 200
+    assert "is-invalid" in response.text  # the field is marked, with its message under it
+    assert "Geen registraties gevonden." in response.text  # not the unfiltered log instead
+    # The user list of the filter stays, so the admin can correct and filter again.
+    assert f'<option value="{world.therapist.id}">' in response.text
+    export = admin.get(f"/audit/export.csv?{query}")
+    assert export.status_code == 400
+    assert "filter" in export.text.lower()
 
 
 def test_csv_export_shows_only_the_admins_clinic(client_for, world):
