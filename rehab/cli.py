@@ -81,6 +81,7 @@ def seed_scale_command(therapists: int, patients: int, weeks: int, seed: int, fo
     click.echo(f"{report.clinics} clinics; rows written:")
     for table, count in report.counts.items():
         click.echo(f"  {table:<24} {count:>10}")
+    click.echo(f"  {'(sets in exercise_logs)':<24} {report.sets:>10}")
     click.echo(
         f"Time: rows {report.seconds_rows:.1f} s, alerts {report.seconds_alerts:.1f} s, "
         f"suggestions {report.seconds_suggestions:.1f} s, "

@@ -102,6 +102,7 @@ class ScaleSize:
 class SeedReport:
     clinics: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    sets: int = 0  # the sets inside the exercise logs (a log holds one exercise's sets)
     seconds_rows: float = 0.0
     seconds_alerts: float = 0.0
     seconds_suggestions: float = 0.0
@@ -197,6 +198,7 @@ class Batches:
         self.first_id = dict(self.next_id)
         self.current_phases: list[dict] = []
         self.counts = dict.fromkeys(self.rows, 0)
+        self.sets = 0
 
     def add(self, table: str, row: dict) -> int:
         row["id"] = self.next_id[table]
@@ -214,6 +216,8 @@ class Batches:
             if rows:
                 _insert(self.connection, table, rows)
                 self.counts[table.name] += len(rows)
+                if table.name == "exercise_logs":
+                    self.sets += sum(row.get("sets_done") or 0 for row in rows)
                 rows.clear()
         if self.current_phases:
             # programmes.current_phase_id and phases.programme_id point at each other: the
@@ -319,6 +323,7 @@ def seed_scale(
         batches.write()
         _reset_sequences(connection)
         report.counts = batches.counts
+        report.sets = batches.sets
     _analyze()
     report.seconds_rows = time.perf_counter() - started
     progress(f"rows written in {report.seconds_rows:.0f} s; raising alerts")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from rehab.extensions import db
@@ -17,6 +19,10 @@ def test_seed_scale_writes_a_tiny_practice_and_then_refuses(runner):
     assert "exercise_logs" in result.output
     assert db.session.scalar(select(func.count(Patient.id))) == 4
     assert db.session.scalar(select(func.count(ExerciseLog.id))) > 0
+    # The sets inside the exercise logs are counted and reported too.
+    sets = db.session.scalar(select(func.sum(ExerciseLog.sets_done)))
+    assert sets > 0
+    assert re.search(rf"\(sets in exercise_logs\) +{sets}\n", result.output), result.output
 
     again = runner.invoke(args=["rehab", "seed-scale", "--patients", "4"])
     assert again.exit_code != 0
