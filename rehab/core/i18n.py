@@ -85,22 +85,8 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     return translations().ungettext(singular, plural, num) % variables
 
 
-def pgettext(context: str, string: str, **variables) -> str:
-    text = translations().upgettext(context, string)
-    return text % variables if variables else text
-
-
-def npgettext(context: str, singular: str, plural: str, num: int, **variables) -> str:
-    variables.setdefault("num", num)
-    return translations().unpgettext(context, singular, plural, num) % variables
-
-
 def lazy_gettext(string: str, **variables) -> LazyString:
     return LazyString(gettext, string, **variables)
-
-
-def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyString:
-    return LazyString(ngettext, singular, plural, num, **variables)
 
 
 @functools.lru_cache(maxsize=4096)
