@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from rehab.audit.services import Action
-from rehab.core.forms import choices
+from rehab.core.forms import DateField, choices, optional_record_id
 from rehab.core.i18n import lazy_gettext as _l
 from rehab.core.urls import MAX_ID
 
@@ -40,7 +40,14 @@ class AuditFilterForm(FlaskForm):
             NumberRange(min=1, max=MAX_ID, message=_l("This is not a patient number.")),
         ],
     )
-    actor_id = SelectField(_l("User"), coerce=str, validate_choice=False)
+    # Any row id is accepted (someone of another clinic may appear in this clinic's log when
+    # they were refused a record here), but only a row id: digits within the id range.
+    actor_id = SelectField(
+        _l("User"),
+        coerce=optional_record_id,
+        validate_choice=False,
+        invalid_value_message=_l("This is not a user of the list."),
+    )
     action = SelectField(_l("Action"), choices=action_choices, validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("Until"), validators=[Optional()])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DDL, Index, String, Text, event
+from sqlalchemy import DDL, JSON, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rehab.core.db import utcnow
@@ -37,6 +37,10 @@ class AuditEntry(db.Model):
     patient_id: Mapped[int | None]
     object_type: Mapped[str | None] = mapped_column(String(40))
     object_id: Mapped[int | None]
+    # What the entry says, as a code and its values (rehab.audit.summaries words them in the
+    # reader's language); ``summary`` is the English sentence of entries written before.
+    summary_code: Mapped[str | None] = mapped_column(String(48))
+    summary_values: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     summary: Mapped[str | None] = mapped_column(Text)
     ip_address: Mapped[str | None] = mapped_column(String(45))
 

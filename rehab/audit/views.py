@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
@@ -16,13 +17,15 @@ from rehab.audit import bp
 from rehab.audit.forms import AuditFilterForm, action_choices
 from rehab.audit.models import AuditEntry
 from rehab.audit.services import Action, record
+from rehab.audit.summaries import Summary, describe
 from rehab.auth.access import admin_required, patient_required
 from rehab.auth.models import STAFF_ROLES, User
 from rehab.core.db import utcnow
 from rehab.core.errors import render_error
 from rehab.core.forms import choices
 from rehab.core.i18n import gettext as _
-from rehab.core.pages import page_arg
+from rehab.core.pages import filter_args, page_arg
+from rehab.core.spreadsheet import csv_cell
 from rehab.extensions import db
 
 PAGE_SIZE = 50
@@ -36,8 +39,8 @@ def _filtered(form: AuditFilterForm):
         return stmt.where(false())
     if form.patient_id.data:
         stmt = stmt.where(AuditEntry.patient_id == form.patient_id.data)
-    if form.actor_id.data and form.actor_id.data.isdigit():
-        stmt = stmt.where(AuditEntry.actor_id == int(form.actor_id.data))
+    if form.actor_id.data is not None:
+        stmt = stmt.where(AuditEntry.actor_id == form.actor_id.data)
     if form.action.data:
         stmt = stmt.where(AuditEntry.action == form.action.data)
     if form.date_from.data:
@@ -92,8 +95,9 @@ def index():
         pagination=pagination,
         action_labels={c.value: c.label for c in action_choices()},
         record_labels=record_labels(),
+        summaries={e.id: describe(e) for e in pagination.items},
         patient_names=_patient_names(e.patient_id for e in pagination.items),
-        export_args={k: v for k, v in request.args.items() if k != "page"},
+        filters=filter_args(form),
     )
 
 
@@ -111,13 +115,14 @@ CSV_COLUMNS = (
     "summary",
     "ip_address",
 )
+# After them: the summary's code and values as stored (empty for entries from before the
+# codes), for whoever reads the file with a program rather than in the reader's language.
+CSV_CODE_COLUMNS = ("summary_code", "summary_values")
 EXPORT_LIMIT = 100_000
 
 
-def _csv_cell(value) -> str:
-    """Spreadsheet-safe: a cell starting with = + - @ is not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+# The guard is shared with the therapists' exports (rehab.interop.exports).
+_csv_cell = csv_cell
 
 
 @bp.route("/export.csv")
@@ -131,17 +136,25 @@ def export():
     names = _patient_names(e.patient_id for e in entries)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([*CSV_COLUMNS, "patient_name"])
+    writer.writerow([*CSV_COLUMNS, "patient_name", *CSV_CODE_COLUMNS])
     for entry in entries:
         values = [getattr(entry, column) for column in CSV_COLUMNS]
         values[1] = entry.at.isoformat()
-        writer.writerow([_csv_cell(v) for v in (*values, names.get(entry.patient_id))])
-    filters = ", ".join(f"{k}={v}" for k, v in sorted(request.args.items()) if v) or "none"
+        values[CSV_COLUMNS.index("summary")] = describe(entry)
+        stored = (
+            entry.summary_code,
+            json.dumps(entry.summary_values, ensure_ascii=False, sort_keys=True)
+            if entry.summary_values is not None
+            else None,
+        )
+        row = (*values, names.get(entry.patient_id), *stored)
+        writer.writerow([_csv_cell(v) for v in row])
+    filters = [f"{k}={v}" for k, v in sorted(request.args.items()) if v]
     record(
         Action.EXPORT,
         actor=current_user,
         object_type="audit_log",
-        summary=f"access log exported as CSV ({len(entries)} entries; filters: {filters})"[:500],
+        summary=Summary.of("audit_log_exported", count=len(entries), filters=filters),
     )
     db.session.commit()
     filename = f"access-log-{utcnow():%Y%m%d-%H%M}.csv"
@@ -156,13 +169,17 @@ MY_PAGE_SIZE = 25
 
 
 def record_labels() -> dict[str, str]:
-    """What an entry is about, in the clinic's language (the summary after it is the detail
-    recorded at the time, kept as written)."""
+    """What an entry is about, in the reader's language (the summary after it is worded by
+    rehab.audit.summaries; an entry from before the codes shows its sentence as written)."""
     return {
         "account_link": _("account link"),
-        "alert": _("signal"),
+        "alert": _("alert"),
+        "api_token": _("API token"),
         "analysis": _("movement analysis"),
+        "appointment": _("appointment"),
         "audit_log": _("access log"),
+        "calendar_feed": _("calendar link"),
+        "chart": _("progress chart"),
         "check_in": _("check-in"),
         "clinic": _("clinic"),
         "destruction_request": _("destruction request"),
@@ -170,6 +187,7 @@ def record_labels() -> dict[str, str]:
         "exit_criterion": _("exit criterion"),
         "handout": _("programme handout"),
         "movement_analysis": _("movement analysis"),
+        "outgoing_email": _("e-mail"),
         "patient": _("patient record"),
         "patient_record": _("complete record"),
         "phase": _("phase"),
@@ -178,6 +196,7 @@ def record_labels() -> dict[str, str]:
         "programme": _("programme"),
         "progress": _("progress page"),
         "progress_report": _("progress report"),
+        "reminder_settings": _("reminder settings"),
         "suggestion": _("suggestion"),
         "template": _("template"),
         "training_session": _("session"),
@@ -197,7 +216,12 @@ def object_labels() -> dict[str, str]:
         "training_session": _("a logged session"),
         "check_in": _("a check-in"),
         "progress": _("your progress"),
+        "chart": _("a chart of your progress"),
         "destruction_request": _("a request to destroy your record"),
+        "appointment": _("an appointment"),
+        "calendar_feed": _("your calendar link"),
+        "outgoing_email": _("an e-mail to you"),
+        "reminder_settings": _("your reminder settings"),
     }
 
 
@@ -215,6 +239,9 @@ def my_record_access():
             AuditEntry.clinic_id == patient.clinic_id,
             # Staff only: another patient's name is never shown here.
             AuditEntry.actor_role.in_([str(role) for role in STAFF_ROLES]),
+            # What was opened or changed; a refused attempt (someone of another clinic)
+            # opened nothing and is for the clinic's administrator.
+            AuditEntry.action != Action.ACCESS_DENIED,
         )
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from rehab.audit.models import AuditEntry
 from rehab.audit.services import record
+from rehab.audit.summaries import Summary
 from rehab.extensions import db
 from tests.factories import make_patient
 
@@ -43,8 +44,12 @@ def test_names_come_from_one_query_however_many_patients(client_for, world, coun
 def test_csv_export_holds_the_filtered_entries_and_is_logged(client_for, world):
     client_for("therapist").get(f"/patients/{world.patient.id}")
     client_for("therapist").get(f"/patients/{world.other_patient.id}")
+    formula = '=HYPERLINK("http://evil")'
+    # A typed value that opens the summary, and an entry from before the codes.
     record("view", patient_id=world.patient.id, object_type="note", actor=world.therapist,
-           summary="=HYPERLINK(\"http://evil\")")  # fmt: skip
+           summary=Summary.of("login_failed", address=formula))  # fmt: skip
+    db.session.add(AuditEntry(action="view", patient_id=world.patient.id, clinic_id=world.clinic.id,
+                              object_type="note", summary=formula))  # fmt: skip
     db.session.commit()
     response = client_for("admin").get(
         f"/audit/export.csv?patient_id={world.patient.id}&action=view"
@@ -53,19 +58,29 @@ def test_csv_export_holds_the_filtered_entries_and_is_logged(client_for, world):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert len(rows) == 2
+    assert len(rows) == 3
     assert {r["patient_id"] for r in rows} == {str(world.patient.id)}
     assert {r["patient_name"] for r in rows} == {world.patient.full_name}
-    assert any(r["summary"].startswith("'=") for r in rows)  # no formula in a spreadsheet
+    # No formula in a spreadsheet, whether worded now or stored as a sentence before.
+    assert [r["summary"] for r in rows if "HYPERLINK" in r["summary"]] == ["'" + formula] * 2
+    assert {r["summary_code"] for r in rows} == {"", "login_failed"}
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "audit_log"))
     assert entry.action == "export" and entry.actor_id == world.admin.id
-    assert f"patient_id={world.patient.id}" in entry.summary
+    assert entry.summary_code == "audit_log_exported" and entry.summary_values["count"] == 3
+    assert f"patient_id={world.patient.id}" in entry.summary_values["filters"]
 
 
 @pytest.mark.parametrize(
     "query",
-    ["patient_id=99999999999999999999", "patient_id=0", "patient_id=abc", "date_from=2026-13-45"],
-)
+    [
+        "patient_id=99999999999999999999", "patient_id=0", "patient_id=abc",
+        "date_from=2026-13-45",
+        # The day after 9999-12-31 and midnight of 0001-01-01 in Amsterdam overflowed (500).
+        "date_to=9999-12-31", "date_from=0001-01-01",
+        # An actor beyond any integer overflowed the database; "²" passed isdigit() (500).
+        "actor_id=99999999999999999999", "actor_id=%C2%B2", "actor_id=-3",
+    ],
+)  # fmt: skip
 def test_a_filter_that_cannot_be_read_says_so_and_lists_nothing(client_for, world, query):
     client_for("therapist").get(f"/patients/{world.patient.id}")
     admin = client_for("admin")

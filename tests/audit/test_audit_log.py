@@ -36,6 +36,7 @@ def test_a_refused_look_at_another_clinics_patient_is_logged(client_for, world):
     [entry] = entries(action="access_denied")
     assert entry.actor_id == world.other_therapist.id
     assert entry.patient_id == world.patient.id
+    assert entry.clinic_id == world.clinic.id  # the record's clinic, not the prober's
     assert entries(action="view") == []
 
 
