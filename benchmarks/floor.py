@@ -32,3 +32,11 @@ def create_floor_app(database_url: str) -> tuple[Flask, SQLAlchemy]:
         return f"{row.first_name} {row.last_name}" if row else "none"
 
     return app, db
+
+
+def wsgi_app() -> Flask:
+    """For gunicorn (benchmarks/over_http.py): ``benchmarks.floor:wsgi_app()`` on the database
+    in FLOOR_DATABASE_URL."""
+    import os
+
+    return create_floor_app(os.environ["FLOOR_DATABASE_URL"])[0]

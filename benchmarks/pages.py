@@ -222,7 +222,7 @@ def _login(app, user_id: int):
 
 def _log_session(app, client, prescription_ids: list[int]) -> None:
     from rehab.auth.models import Clinic
-    from rehab.training.services import clinic_today
+    from rehab.core.clock import clinic_today
 
     day = clinic_today(Clinic(timezone="Europe/Amsterdam"))
     data = {

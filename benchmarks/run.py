@@ -63,6 +63,18 @@ def main() -> None:
         "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))  # fmt: skip
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument("--no-readme", action="store_true", help="do not update the README")
+    parser.add_argument(
+        "--http-rounds",
+        type=int,
+        default=200,
+        help="rounds of the over-HTTP benchmark (benchmarks/over_http.py)",
+    )
+    parser.add_argument("--no-http", action="store_true", help="skip the over-HTTP benchmark")
+    parser.add_argument(
+        "--http-only",
+        action="store_true",
+        help="only the over-HTTP benchmark (no in-process pages, no PDFs)",
+    )
     args = parser.parse_args()
     requests = args.requests or (10 if args.quick else 50)
     databases = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
@@ -77,13 +89,23 @@ def main() -> None:
             previous = result_file(database, scale, args.quick)
             if run["seed"].get("reused") and previous.exists():
                 run["seed"] = json.loads(previous.read_text()).get("seed", run["seed"])
-            for page in PAGES:
+            previous_run = json.loads(previous.read_text()) if previous.exists() else {}
+            for page in () if args.http_only else PAGES:
                 run["pages"][page] = time_page(url, page, requests)
                 print(f"{database:<10} {scale:<6} {page:<15} {summary(run['pages'][page])}",
                       flush=True)  # fmt: skip
+            if args.http_only:
+                run["pages"] = previous_run.get("pages", {})
+            if not args.no_http:
+                run["http"] = over_http(url, args.http_rounds)
+                for page, row in run["http"]["pages"].items():
+                    print(f"{database:<10} {scale:<6} http {page:<12} {http_summary(row)}",
+                          flush=True)  # fmt: skip
+            elif "http" in previous_run:
+                run["http"] = previous_run["http"]
             run["requests"] = requests
             result_file(database, scale, args.quick).write_text(json.dumps(run, indent=2))
-    if not args.no_pdf:
+    if not args.no_pdf and not args.http_only:
         # They build their own data set (a 12-week programme; 100 patients), so once is enough.
         (RESULTS / "pdf.json").write_text(json.dumps(pdfs(args.pdf_runs), indent=2))
     machine = machine_info(args.pg_url)
@@ -99,7 +121,7 @@ def main() -> None:
     pdf = json.loads(pdf_path.read_text()) if pdf_path.exists() else {}
     table = markdown(runs, machine, requests, pdf)
     print(table)
-    if not args.no_readme:
+    if not args.no_readme and not args.http_only:  # a partial run leaves the README alone
         write_readme(table)
 
 
@@ -184,6 +206,17 @@ def time_page(url: str, page: str, requests: int) -> dict:
     return json.loads(out.read_text())
 
 
+def over_http(url: str, rounds: int) -> dict:
+    out = RESULTS / "over-http.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "over_http.py"), "--database-url", url,
+         "--rounds", str(rounds), "--json", str(out)],
+        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return json.loads(out.read_text())
+
+
 def pdfs(runs: int) -> dict:
     """The PDF benchmarks: their JSON and table. Each makes its own SQLite data set, so the
     numbers do not depend on the database or scale of the page runs."""
@@ -214,6 +247,11 @@ def pdfs(runs: int) -> dict:
 def summary(result: dict) -> str:
     return (f"p50 {result['p50_ms']:8.1f} ms  p95 {result['p95_ms']:8.1f} ms  "
             f"SQL {result['statements']:>4}  RSS {result['peak_rss_mb']:.0f} MB")  # fmt: skip
+
+
+def http_summary(row: dict) -> str:
+    return (f"p50 {row['p50_ms']:8.1f} ms  p95 {row['p95_ms']:8.1f} ms  "
+            f"CPU {row['cpu_p50_ms']:6.1f} ms  {row['max_bytes'] / 1000:.0f} KB")  # fmt: skip
 
 
 # --- reporting -------------------------------------------------------------------------------
@@ -269,10 +307,15 @@ def markdown(runs: list[dict], machine: dict, requests: int, pdf: dict) -> str:
             f"**{run['database']}, {run['scale']} scale{' (quick)' if run['quick'] else ''}"
             f"{size}{seeded_in}**",
             "",
-            "| page | p50 ms | p95 ms | p95 ÷ floor p95 | SQL per request | peak RSS MB |",
-            "|---|---:|---:|---:|---:|---:|",
         ]
-        floor_p95 = run["pages"]["floor"]["p95_ms"]
+        if run["pages"]:
+            lines += [
+                "In process (Flask's test client):",
+                "",
+                "| page | p50 ms | p95 ms | p95 ÷ floor p95 | SQL per request | peak RSS MB |",
+                "|---|---:|---:|---:|---:|---:|",
+            ]
+        floor_p95 = run["pages"]["floor"]["p95_ms"] if run["pages"] else 1
         for page, result in run["pages"].items():
             times = result["p95_ms"] / floor_p95
             ratio = "1" if page == "floor" else f"{times:.1f}×" if times < 10 else f"{times:.0f}×"
@@ -284,9 +327,46 @@ def markdown(runs: list[dict], machine: dict, requests: int, pdf: dict) -> str:
                 f"{ratio} | {statements} | {result['peak_rss_mb']:.0f} |"
             )
         lines.append("")
+        if "http" in run:
+            lines += http_table(run["http"])
     for script, found in pdf.items():
         lines += [f"**PDFs: `benchmarks/{script}`**", "", found["table"], ""]
     return "\n".join(lines)
+
+
+HTTP_NAMES = {
+    "floor": "floor: bare Flask + SQLAlchemy behind gunicorn, one indexed read",
+    "healthz": "signed-in healthz (the unit)",
+    "dashboard": "therapist dashboard",
+    "progress": "patient progress page (charts linked, drawn in their own requests)",
+    "today": "patient's today page",
+    "log_session": "logging a session (POST, with CSRF)",
+}
+
+
+def http_table(http: dict) -> list[str]:
+    """The over-HTTP rows: latency, the worker's CPU time, and each page against its target."""
+    from benchmarks.over_http import MAX_HTML_BYTES, P95_OVER_P50
+
+    lines = [
+        f"Over HTTP through gunicorn (one worker), {http['rounds']} interleaved rounds:",
+        "",
+        "| request | p50 ms | p95 ms | CPU ms (median) | p50 ÷ healthz p50 | target | "
+        "p95 ÷ p50 | HTML KB | targets met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for page, row in http["pages"].items():
+        verdict = http["verdicts"][page]
+        target = f"≤ {verdict['target']:g}×" if verdict["target"] else "–"
+        lines.append(
+            f"| {HTTP_NAMES.get(page, page)} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | "
+            f"{row['cpu_p50_ms']:.1f} | {verdict['over_healthz']:.1f}× | {target} | "
+            f"{verdict['p95_over_p50']:.2f} | {row['max_bytes'] / 1000:.0f} | "
+            f"{'yes' if verdict['met'] else 'no'} |"
+        )
+    lines += ["", f"Targets: p50 as above, p95 ≤ {P95_OVER_P50:g} × p50, HTML ≤ "
+              f"{MAX_HTML_BYTES // 1000} KB.", ""]  # fmt: skip
+    return lines
 
 
 def write_readme(table: str) -> None:
