@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     Field,
     FieldList,
     FormField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 from wtforms.widgets import TextInput
 
-from rehab.core.forms import NotBefore, NotInFuture, choices
+from rehab.core.forms import DateField, NotBefore, NotInFuture, choices
 from rehab.core.i18n import format_decimal
 from rehab.core.i18n import lazy_gettext as _l
 from rehab.patients import vocabulary as vocab
@@ -243,6 +243,16 @@ class AnalysisForm(FlaskForm):
     activities = FieldList(
         FormField(ActivityForm), min_entries=MAX_ACTIVITIES, max_entries=MAX_ACTIVITIES
     )
+    # Which activity is the patient's sport or work activity (its row number): the
+    # return-to-sport criterion reads that activity's own score (domain.md §5).
+    sport_activity = RadioField(
+        _l("Sport or work activity"),
+        choices=choices(
+            [("", _l("None of these")), *((str(n), str(n)) for n in range(1, MAX_ACTIVITIES + 1))]
+        ),
+        validators=[Optional()],
+        default="",
+    )
 
     morning_stiffness_minutes = _whole(_l("Morning stiffness"), 0, 1440, _l("minutes"))
 
@@ -296,7 +306,21 @@ class AnalysisForm(FlaskForm):
                 _l("Enter 3 to 5 activities, each with a score.")
             )
             ok = False
+        chosen = self._sport_row()
+        if chosen is not None and not self.activities[chosen].form.scored:
+            self.sport_activity.errors.append(
+                _l("The sport or work activity must be one of the scored activities.")
+            )
+            ok = False
         return ok
+
+    def _sport_row(self) -> int | None:
+        """The index of the sport or work activity's row; None for none (or an unknown
+        value, which the field's own check refuses)."""
+        chosen = self.sport_activity.data or ""
+        if chosen.isdigit() and 1 <= int(chosen) <= MAX_ACTIVITIES:
+            return int(chosen) - 1
+        return None
 
     def error_summary(self) -> list[tuple[str, str, str]]:
         """(input id, label, message) of every error, for the list above a long form."""
@@ -331,12 +355,18 @@ class AnalysisForm(FlaskForm):
             values["activity_instrument"] = None
         return values
 
-    def activity_rows(self) -> list[tuple[str, int]]:
-        """The scored activities (none when nothing was scored: not measured this time)."""
-        rows = [entry.form for entry in self.activities if entry.form.filled]
+    def activity_rows(self) -> list[tuple[str, int, bool]]:
+        """The scored activities as (description, score, sport or work); none when nothing
+        was scored (not measured this time)."""
+        entries = [entry.form for entry in self.activities]
+        rows = [row for row in entries if row.filled]
         if not any(row.scored for row in rows):
             return []
-        return [(row.description.data, row.score.data) for row in rows]
+        sport = self._sport_row()
+        return [
+            (row.description.data, row.score.data, sport is not None and row is entries[sport])
+            for row in rows
+        ]
 
     def extra_test_rows(self) -> list[dict]:
         return [
@@ -352,7 +382,7 @@ class AnalysisForm(FlaskForm):
         ]
 
 
-_NOT_COLUMNS = {"csrf_token", "submit", "activities", "extra_tests"}
+_NOT_COLUMNS = {"csrf_token", "submit", "activities", "extra_tests", "sport_activity"}
 _ROW_NAMES = {"activities": _l("Activity"), "extra_tests": _l("Extra test")}
 
 

@@ -8,11 +8,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from rehab.auth.access import patient_required, staff_required
+from rehab.core.clock import local_today
 from rehab.core.i18n import format_decimal
 from rehab.core.i18n import gettext as _
 from rehab.core.pages import page_arg
 from rehab.extensions import db
-from rehab.patients import bp, evaluation, services
+from rehab.patients import bp, comparison, evaluation, notes, services
 from rehab.patients import vocabulary as vocab
 from rehab.patients.analysis_forms import AnalysisForm, blank_extra_tests
 from rehab.patients.models import AnalysisKind
@@ -33,11 +34,14 @@ def _fit_to_clinic(form: AnalysisForm) -> None:
 
 
 def _render_form(form: AnalysisForm, patient, analysis=None):
+    day = form.recorded_on.data or dt.date.today()
+    suggested = evaluation.suggested_red_flags(patient, day, form.earlier_episodes.data)
     return render_template(
         "patients/analysis_form.html",
         form=form,
         patient=patient,
         analysis=analysis,
+        suggested_red_flags={reason.code: notes.describe(reason) for reason in suggested},
         groups=evaluation.MEASURE_GROUPS,
         group_measures=evaluation.group_measures,
         vocab=vocab,
@@ -81,9 +85,9 @@ def _prefill(form: AnalysisForm, patient) -> None:
     try:
         form.recorded_on.data = dt.date.fromisoformat(request.args.get("on", ""))
     except ValueError:
-        form.recorded_on.data = dt.date.today()
-    if form.recorded_on.data > dt.date.today():
-        form.recorded_on.data = dt.date.today()
+        form.recorded_on.data = local_today()
+    if form.recorded_on.data > local_today():
+        form.recorded_on.data = local_today()
     if not choices:
         form.earlier_episodes.data = patient.earlier_episodes
         return
@@ -93,6 +97,13 @@ def _prefill(form: AnalysisForm, patient) -> None:
         form.activity_instrument.data = latest.activity_instrument
         for entry, activity in zip(form.activities, latest.activities, strict=False):
             entry.form.description.data = activity.description
+        form.sport_activity.data = _sport_position(latest)
+
+
+def _sport_position(analysis) -> str:
+    """The row of the analysis's sport or work activity, as the form's radio value."""
+    rows = [n for n, a in enumerate(analysis.activities, start=1) if a.sport_or_work]
+    return str(rows[0]) if rows else ""
 
 
 @bp.route("/<int:patient_id>/analyses/new", methods=["GET", "POST"])
@@ -115,6 +126,7 @@ def edit_analysis(patient_id: int, analysis_id: int):
     patient, analysis = services.analysis_for(current_user, patient_id, analysis_id)
     if request.method == "GET":
         form = AnalysisForm(obj=analysis)
+        form.sport_activity.data = _sport_position(analysis)
         if analysis.treatment_profile is not None:
             form.treatment_profile.data = str(analysis.treatment_profile)
         blank_extra_tests(form)
@@ -128,7 +140,10 @@ def edit_analysis(patient_id: int, analysis_id: int):
 
 def _analysis_page(patient, analysis, *, for_patient: bool):
     view = evaluation.analysis_view(
-        analysis, stiffness_review_minutes=current_user.clinic.stiffness_review_minutes
+        analysis,
+        stiffness_review_minutes=current_user.clinic.stiffness_review_minutes,
+        sex=None if for_patient else patient.sex,
+        for_patient=for_patient,
     )
     return render_template(
         "patients/analysis.html",
@@ -136,6 +151,7 @@ def _analysis_page(patient, analysis, *, for_patient: bool):
         analysis=analysis,
         view=view,
         vocab=vocab,
+        describe_note=notes.describe,
         for_patient=for_patient,
         uses_start_back=current_user.clinic.uses_start_back,
     )
@@ -166,7 +182,7 @@ def compare(patient_id: int):
         "patients/compare.html",
         before=before,
         after=after,
-        **evaluation.comparison(before, after),
+        **comparison.comparison(before, after),
         **context,
     )
 

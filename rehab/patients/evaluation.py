@@ -1,5 +1,6 @@
-"""What the analysis page and the re-assessment comparison show: each measure against its
-reference, the derived values and the change between two analyses.
+"""What the analysis page shows: each measure against its reference (flags, notes and
+remarks as codes, worded by rehab.patients.notes), the derived ratios and the red flags Rehab
+suggests. The comparison of two analyses is rehab.patients.comparison's.
 
 The judging itself is rehab.progress.assessment's (references, ratios, MCID/SDC); this
 module only picks the right function for each catalogue measure and lays the results out.
@@ -7,16 +8,14 @@ module only picks the right function for each catalogue measure and lays the res
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from dataclasses import dataclass, field
 
-from rehab.core.i18n import format_decimal
-from rehab.core.i18n import gettext as _
 from rehab.core.i18n import lazy_gettext as _l
+from rehab.patients import notes
 from rehab.patients import vocabulary as vocab
 from rehab.patients.measures import MEASURES, RATIOS, Measure
 from rehab.progress import assessment
-from rehab.progress.assessment import Change, ThresholdKind
+from rehab.progress.reasons import Reason
 
 # The catalogue's measures in the sections the form and the pages use.
 MEASURE_GROUPS: list[tuple[str, object, list[str]]] = [
@@ -30,7 +29,9 @@ MEASURE_GROUPS: list[tuple[str, object, list[str]]] = [
     ("endurance", _l("Trunk endurance"), [
         "mcgill_flexor", "biering_sorensen", "side_bridge", "prone_plank",
     ]),
-    ("function", _l("Function"), ["five_times_sit_to_stand", "chair_stand_30s"]),
+    ("function", _l("Function"), [
+        "five_times_sit_to_stand", "chair_stand_30s", "single_leg_hops", "hop_pain",
+    ]),
 ]  # fmt: skip
 
 
@@ -49,13 +50,19 @@ def _number(value) -> float | None:
 
 @dataclass
 class MeasureRow:
-    """A measure's value(s) on one analysis with what the references say about them."""
+    """A measure's value(s) on one analysis with what the references say about them.
+
+    ``flags`` (out of range), ``notes`` (good news) and ``remarks`` (what the reader must
+    know to read the value) are codes with values; ``notes.describe`` words them.
+    """
 
     measure: Measure
     values: tuple  # (value,) or (left, right)
-    flags: list = field(default_factory=list)  # why it is out of range (translated)
-    notes: list = field(default_factory=list)  # what else the reference says
+    flags: list[Reason] = field(default_factory=list)
+    notes: list[Reason] = field(default_factory=list)
+    remarks: list[Reason] = field(default_factory=list)
     asymmetry: float | None = None
+    asymmetry_flagged: bool = False
 
     @property
     def out_of_range(self) -> bool:
@@ -65,34 +72,59 @@ class MeasureRow:
     def recorded(self) -> bool:
         return any(value is not None for value in self.values)
 
+    @property
+    def flag_texts(self) -> list[str]:
+        return [notes.describe(reason) for reason in self.flags]
 
-def _flags_for(measure: Measure, values: tuple, analysis) -> tuple[list, list]:
-    flags: list = []
-    notes: list = []
+    @property
+    def note_texts(self) -> list[str]:
+        return [notes.describe(reason) for reason in self.notes]
+
+    @property
+    def remark_texts(self) -> list[str]:
+        return [notes.describe(reason) for reason in self.remarks]
+
+
+def _flags_for(
+    measure: Measure, values: tuple, analysis, sex: str | None, for_patient: bool
+) -> MeasureRow:
+    row = MeasureRow(measure, values)
     value = values[0]
     if measure.key == "modified_schober" and value is not None:
         if assessment.modified_schober(float(value)).flagged:
-            flags.append(_l("Below the normal 5 cm"))
+            row.flags.append(Reason("schober_below_normal"))
     elif measure.key == "five_times_sit_to_stand" and value is not None:
         if assessment.five_times_sit_to_stand(float(value)).flagged:
-            flags.append(_l("Slower than the upper limit of normal (12.4 s)"))
+            row.flags.append(Reason("sit_to_stand_slow"))
     elif measure.key == "tsk17" and value is not None:
         if assessment.tsk17_high_fear(int(value)):
-            flags.append(_l("High fear of movement (above 37)"))
+            row.flags.append(Reason("tsk_high_fear"))
     elif measure.key == "rmdq" and value is not None:
         if assessment.rmdq_recovered(int(value)):
-            notes.append(_l("Recovered (2 or less)"))
+            row.notes.append(Reason("rmdq_recovered"))
+    elif measure.key == "biering_sorensen" and value is not None and not for_patient:
+        # The cut-off exists for men only; for women and an unrecorded sex the page says
+        # so beside the value instead of staying silent (Biering-Sørensen 1984, §6).
+        check = assessment.biering_sorensen(float(value), sex)
+        if check.flagged:
+            row.flags.append(check.note)
+        elif check.note is not None:
+            row.remarks.append(check.note)
+    elif measure.key == "side_bridge":
+        left, right = (_number(v) for v in values)
+        check = assessment.side_bridge_asymmetry(left, right)
+        if check.flagged:
+            limit = assessment.SIDE_BRIDGE_ASYMMETRY_LIMIT_PCT
+            row.flags.append(Reason("side_bridge_asymmetry", {"pct": check.value, "limit": limit}))
+            row.asymmetry_flagged = True
     elif measure.key == "straight_leg_raise":
         for side, angle in zip(vocab.SIDES, values, strict=True):
             symptoms = getattr(analysis, f"slr_symptoms_{side}")
             if angle is not None and assessment.straight_leg_raise_positive(
                 float(angle), symptoms == "below_knee"
             ):
-                flags.append(
-                    _l("%(side)s positive: leg pain below the knee between 30° and 70°",
-                       side=vocab.SIDES[side])
-                )  # fmt: skip
-    return flags, notes
+                row.flags.append(Reason("slr_positive", {"side": side}))
+    return row
 
 
 def _asymmetry(values: tuple) -> float | None:
@@ -102,10 +134,13 @@ def _asymmetry(values: tuple) -> float | None:
     return assessment.asymmetry_pct(float(left), float(right))
 
 
-def measure_row(measure: Measure, analysis) -> MeasureRow:
+def measure_row(
+    measure: Measure, analysis, sex: str | None = None, *, for_patient: bool = False
+) -> MeasureRow:
+    """The row for one measure; ``for_patient`` leaves out what depends on the patient's
+    sex (recorded for staff only)."""
     values = tuple(getattr(analysis, name) for name in measure.field_names())
-    flags, notes = _flags_for(measure, values, analysis)
-    row = MeasureRow(measure, values, flags, notes)
+    row = _flags_for(measure, values, analysis, sex, for_patient)
     if measure.sided:
         row.asymmetry = _asymmetry(values)
     return row
@@ -142,6 +177,17 @@ def ratio_rows(analysis) -> list[RatioRow]:
     return [row for row in rows if row.value is not None]
 
 
+def suggested_red_flags(patient, day, earlier_episodes: int | None = None) -> list[Reason]:
+    """Red flags Rehab suggests and the therapist has to confirm (KNGF 2021, domain.md §5).
+
+    Age over 50 at a first episode, from the date of birth and the patient's episode (or,
+    when that is not recorded, no earlier episodes on the analysis).
+    """
+    first = patient.episode == "first" if patient.episode else earlier_episodes == 0
+    found = assessment.age_first_episode_flag(patient.date_of_birth, first, day)
+    return [found] if found else []
+
+
 @dataclass
 class AnalysisView:
     """Everything the analysis page shows, computed once."""
@@ -150,6 +196,7 @@ class AnalysisView:
     groups: list  # (key, heading, [MeasureRow]) with at least one recorded row
     ratios: list[RatioRow]
     red_flags: list  # labels of the ticked red flags
+    suggested_red_flags: list  # Reason codes the therapist has not ticked (staff only)
     prognostic_factors: list  # (group heading, [labels]) of the ticked factors
     warning_signs: list  # labels
     stiffness_review: bool  # morning stiffness above the clinic's review threshold
@@ -189,12 +236,19 @@ def _any_recorded(analysis, names) -> bool:
     return any(getattr(analysis, name) not in (None, False, "") for name in names)
 
 
-def analysis_view(analysis, *, stiffness_review_minutes: int) -> AnalysisView:
+def analysis_view(
+    analysis, *, stiffness_review_minutes: int, sex: str | None = None, for_patient: bool = False
+) -> AnalysisView:
+    """``sex`` is the patient's; the patient's own page (``for_patient``) gets nothing that
+    depends on it."""
     groups = []
     for key, heading, _keys in MEASURE_GROUPS:
         if key == "activities":
             continue  # shown with the activities themselves
-        rows = [measure_row(measure, analysis) for measure in group_measures(key)]
+        rows = [
+            measure_row(measure, analysis, sex, for_patient=for_patient)
+            for measure in group_measures(key)
+        ]
         rows = [row for row in rows if row.recorded]
         if rows:
             groups.append((key, heading, rows))
@@ -227,6 +281,15 @@ def analysis_view(analysis, *, stiffness_review_minutes: int) -> AnalysisView:
         groups=groups,
         ratios=ratio_rows(analysis),
         red_flags=[vocab.RED_FLAGS[code] for code in analysis.red_flags],
+        suggested_red_flags=[]
+        if for_patient
+        else [
+            reason
+            for reason in suggested_red_flags(
+                analysis.patient, analysis.recorded_on, analysis.earlier_episodes
+            )
+            if not getattr(analysis, f"red_flag_{reason.code}")
+        ],
         prognostic_factors=factors,
         warning_signs=[
             label for code, label in vocab.WARNING_SIGNS.items() if getattr(analysis, f"ws_{code}")
@@ -246,185 +309,3 @@ def profile_disagrees(start_back_group: str | None, profile: int | None) -> bool
     if start_back_group is None or profile is None:
         return False
     return vocab.START_BACK_PROFILE[start_back_group] != profile
-
-
-# --- two analyses side by side --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChangeRow:
-    key: str  # the stored field name, e.g. side_bridge_left
-    label: object
-    unit: object
-    before: float | None
-    after: float | None
-    change: Change | None  # None unless both values exist
-    threshold: object | None  # the MCID/SDC in words, where one is known
-
-    @property
-    def passes(self) -> bool | None:
-        return None if self.change is None else self.change.beyond_threshold
-
-
-PHYSICAL_UNITS = {"cm", "s", "°"}
-
-
-def _threshold_text(rule_key: str, unit: object) -> str | None:
-    """The MCID/SDC in words, e.g. "MCID 2 points or 30 %" or "SDC 1,8 cm" (needs a request)."""
-    rule = assessment.CHANGE_RULES.get(rule_key)
-    if rule is None or rule.points is None:
-        return None
-    kind = _("MCID") if rule.kind is ThresholdKind.MCID else _("SDC")
-    # Scores (0–10, 0–100, ODI's %) change in points; measurements in their own unit.
-    unit = unit if unit in PHYSICAL_UNITS else _("points")
-    size = format_decimal(rule.points, format="0.##")
-    if rule.percent is not None:
-        return _("%(kind)s %(size)s %(unit)s or %(percent)s %%", kind=kind, size=size,
-                 unit=unit, percent=format_decimal(rule.percent, format="0.##"))  # fmt: skip
-    return _("%(kind)s %(size)s %(unit)s", kind=kind, size=size, unit=unit)
-
-
-def _rule_key(measure: Measure, name: str) -> str:
-    # The catalogue names the rule of an unsided measure; a sided one may have a rule per side.
-    return measure.change_rule or name
-
-
-def change_row(measure: Measure, name: str, label, before, after) -> ChangeRow:
-    rule_key = _rule_key(measure, name)
-    before_f, after_f = _number(before), _number(after)
-    change = None
-    if before_f is not None and after_f is not None:
-        change = assessment.measure_change(rule_key, before_f, after_f)
-    return ChangeRow(
-        key=name,
-        label=label,
-        unit=measure.unit,
-        before=before_f,
-        after=after_f,
-        change=change,
-        threshold=_threshold_text(rule_key, measure.unit),
-    )
-
-
-def comparison(before, after) -> dict:
-    """Everything the side-by-side comparison shows (page and progress report alike)."""
-    return {
-        "groups": comparison_groups(before, after),
-        "ratios": ratio_pairs(before, after),
-        "activities": activity_pairs(before, after),
-        "extra_tests": extra_test_pairs(before, after),
-        "instrument": vocab.ACTIVITY_INSTRUMENTS.get(after.activity_instrument or ""),
-    }
-
-
-def comparison_groups(before, after) -> list:
-    """Per section, a ChangeRow for every measure either analysis recorded."""
-    groups = []
-    for key, heading, _keys in MEASURE_GROUPS:
-        rows = []
-        for measure in group_measures(key):
-            for side, name in zip(
-                vocab.SIDES if measure.sided else (None,), measure.field_names(), strict=True
-            ):
-                label = (
-                    measure.label
-                    if side is None
-                    else _l("%(measure)s, %(side)s", measure=measure.label,
-                            side=vocab.SIDE_NAMES[side])
-                )  # fmt: skip
-                row = change_row(measure, name, label, getattr(before, name), getattr(after, name))
-                if row.before is not None or row.after is not None:
-                    rows.append(row)
-        if rows:
-            groups.append((key, heading, rows))
-    return groups
-
-
-@dataclass(frozen=True)
-class PairRow:
-    """A value without a known better direction (ratio, extra test) before and after."""
-
-    label: object
-    unit: object
-    before: float | None
-    after: float | None
-
-    @property
-    def difference(self) -> float | None:
-        if self.before is None or self.after is None:
-            return None
-        return float(Decimal(str(self.after)) - Decimal(str(self.before)))
-
-
-def ratio_pairs(before, after) -> list[PairRow]:
-    first = {row.key: row for row in ratio_rows(before)}
-    second = {row.key: row for row in ratio_rows(after)}
-    keys = [key for key in {**first, **second}]
-    return [
-        PairRow(
-            (first.get(key) or second[key]).label,
-            "",
-            first[key].value if key in first else None,
-            second[key].value if key in second else None,
-        )
-        for key in keys
-    ]
-
-
-def _match_key(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-@dataclass(frozen=True)
-class ActivityPair:
-    description: str
-    before: int | None
-    after: int | None
-    change: Change | None
-    threshold: object | None
-
-
-def activity_pairs(before, after) -> list[ActivityPair]:
-    """The same activity (by its wording) on both analyses, scored on the same instrument.
-
-    PSFS has an MCID for a single activity (3 points, Stratford 1995); PSK only a better
-    direction (lower = less difficulty).
-    """
-    instrument = before.activity_instrument
-    if instrument is None or instrument != after.activity_instrument:
-        return []
-    rule_key = "psfs_item" if instrument == "psfs" else "psk"
-    earlier = {_match_key(a.description): a for a in before.activities}
-    pairs = []
-    for activity in after.activities:
-        old = earlier.pop(_match_key(activity.description), None)
-        change = None
-        if old is not None:
-            change = assessment.measure_change(rule_key, old.score, activity.score)
-            if instrument == "psk":  # the 2-point default is for the mean, not one activity
-                change = replace(change, threshold_kind=None, beyond_threshold=None)
-        pairs.append(
-            ActivityPair(
-                activity.description,
-                None if old is None else old.score,
-                activity.score,
-                change,
-                _threshold_text("psfs_item", "") if instrument == "psfs" else None,
-            )
-        )
-    pairs += [ActivityPair(a.description, a.score, None, None, None) for a in earlier.values()]
-    return pairs
-
-
-def extra_test_pairs(before, after) -> list[PairRow]:
-    """Clinic-defined tests matched by name and unit."""
-    earlier = {(_match_key(t.name), _match_key(t.unit or "")): t for t in before.extra_tests}
-    rows = []
-    for test in after.extra_tests:
-        old = earlier.pop((_match_key(test.name), _match_key(test.unit or "")), None)
-        rows.append(
-            PairRow(test.name, test.unit or "", _number(old.value) if old else None,
-                    _number(test.value))
-        )  # fmt: skip
-    rows += [PairRow(t.name, t.unit or "", _number(t.value), None) for t in earlier.values()]
-    return rows

@@ -7,7 +7,6 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     EmailField,
     IntegerField,
     SearchField,
@@ -18,9 +17,17 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from rehab.core.forms import NotBefore, NotInFuture, choices, record_id, strip_filter
+from rehab.core.forms import (
+    DateField,
+    NotBefore,
+    NotInFuture,
+    choices,
+    record_id,
+    strip_filter,
+)
 from rehab.core.i18n import lazy_gettext as _l
 from rehab.core.vocabulary import BODY_REGIONS
+from rehab.patients.vocabulary import SEXES
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -49,6 +56,12 @@ class PatientForm(FlaskForm):
     date_of_birth = DateField(
         _l("Date of birth"),
         validators=[Optional(), NotInFuture(), NotBefore(dt.date(1900, 1, 1))],
+    )
+    sex = SelectField(
+        _l("Sex"),
+        description=_l("Only for references that differ by sex (Biering-Sørensen). Staff only."),
+        choices=choices([("", _l("Not recorded")), *SEXES.items()]),
+        validators=[Optional()],
     )
     email = EmailField(
         _l("E-mail address"),

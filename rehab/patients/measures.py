@@ -35,7 +35,8 @@ _MEASURES = [
     Measure("nprs", _l("Pain, average last 24 hours (NPRS)"), "0–10", 0, 10, change_rule="nprs",
             integer=True, reference=_l("MCID 2 points or 30 % (Ostelo 2008)")),
     Measure("nprs_worst", _l("Pain, worst last 24 hours (NPRS)"), "0–10", 0, 10, integer=True),
-    Measure("psk", _l("PSK mean (higher = more difficulty)"), "0–10", 0, 10, change_rule="psk"),
+    Measure("psk", _l("PSK mean (higher = more difficulty)"), "0–10", 0, 10, change_rule="psk",
+            reference=_l("No published MCID: 2 points is the clinic's threshold")),
     Measure("psfs", _l("PSFS mean (higher = better)"), "0–10", 0, 10, change_rule="psfs_mean",
             reference=_l("MCID 2 points for the mean, 3 for one activity (Stratford 1995)")),
     Measure("qbpds", _l("Quebec Back Pain Disability Scale"), "0–100", 0, 100,
@@ -70,8 +71,10 @@ _MEASURES = [
             change_rule="mcgill_flexor"),
     Measure("biering_sorensen", _l("Trunk extensor endurance (Biering-Sørensen)"), "s", 0, 240,
             change_rule="biering_sorensen",
-            reference=_l("Stopped at 240 s; under 176 s (men) predicted low back pain")),
-    Measure("side_bridge", _l("Side bridge"), "s", 0, 600, sided=True),
+            reference=_l("Stopped at 240 s; under 176 s (men) predicted low back pain; "
+                         "smallest detectable change 32 s (Latimer 1999)")),
+    Measure("side_bridge", _l("Side bridge"), "s", 0, 600, sided=True,
+            reference=_l("Flagged above 5 %, whichever side is stronger")),
     Measure("prone_plank", _l("Prone plank"), "s", 0, 900),
     # Function.
     Measure("five_times_sit_to_stand", _l("Five-times sit-to-stand"), "s", 1, 120,
@@ -79,6 +82,12 @@ _MEASURES = [
             reference=_l("Healthy mean 6.2 s; upper limit of normal 12.4 s")),
     Measure("chair_stand_30s", _l("30-second chair stand"), _l("times"), 0, 60,
             change_rule="chair_stand_30s", integer=True),
+    # Return to running: hops in place on one leg, and the pain they give (running knee
+    # template, phase 3: 10 hops on each side with pain at most 2/10).
+    Measure("single_leg_hops", _l("Single-leg hops in place"), _l("times"), 0, 100,
+            sided=True, integer=True,
+            reference=_l("Return to running: 10 on each side with pain at most 2/10")),
+    Measure("hop_pain", _l("Pain during the hop test (NPRS)"), "0–10", 0, 10, integer=True),
 ]  # fmt: skip
 
 MEASURES: dict[str, Measure] = {m.key: m for m in _MEASURES}
@@ -86,8 +95,13 @@ MEASURES: dict[str, Measure] = {m.key: m for m in _MEASURES}
 # Derived values the analysis page and the exit criteria use (rehab.progress.assessment).
 RATIOS = {
     "flexor_extensor_ratio": _l("Flexor/extensor endurance ratio (flag at 1.0 or more)"),
-    "side_bridge_balance": _l("Right/left side bridge ratio (flag outside 0.95–1.05)"),
+    # Judged by the asymmetry, whichever side is stronger (domain.md §6).
+    "side_bridge_balance": _l(
+        "Right/left side bridge ratio (flag when the sides differ by more than 5 %)"
+    ),
     "side_bridge_extensor_ratio": _l("Side bridge/extensor ratio (flag at 0.75 or more)"),
+    # In %, whichever side is stronger (domain.md §6): what the templates' criterion reads.
+    "side_bridge_asymmetry": _l("Side-bridge asymmetry in % (flag above 5 %)"),
 }
 
 

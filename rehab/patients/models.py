@@ -6,7 +6,16 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rehab.auth.models import Clinic, User
@@ -35,6 +44,7 @@ class Patient(db.Model):
         CheckConstraint("status IN ('active', 'discharged')", name="status"),
         CheckConstraint("preferred_language IN ('nl', 'en')", name="language"),
         CheckConstraint("episode IS NULL OR episode IN ('first', 'recurrence')", name="episode"),
+        CheckConstraint(f"sex IS NULL OR sex IN {sql_in(vocab.SEXES)}", name="sex"),
         CheckConstraint(
             "earlier_episodes IS NULL OR earlier_episodes BETWEEN 0 AND 200",
             name="earlier_episodes",
@@ -50,6 +60,7 @@ class Patient(db.Model):
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80))
     date_of_birth: Mapped[dt.date | None]
+    sex: Mapped[str | None] = mapped_column(String(8))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     preferred_language: Mapped[str] = mapped_column(String(2), default="nl")
@@ -194,6 +205,7 @@ class MovementAnalysis(db.Model):
     red_flag_weight_loss: Mapped[bool] = _flag()
     red_flag_night_pain: Mapped[bool] = _flag()
     red_flag_bladder_bowel: Mapped[bool] = _flag()
+    red_flag_age_first_episode: Mapped[bool] = _flag()
     red_flag_notes: Mapped[str | None] = mapped_column(Text)
 
     # Prognostic factors (KNGF 2021) and the profile the therapist chose from them.
@@ -273,6 +285,10 @@ class MovementAnalysis(db.Model):
     # Function.
     five_times_sit_to_stand: Mapped[Decimal | None] = _decimal()
     chair_stand_30s: Mapped[int | None] = _score()
+    # Single-leg hops in place per side, and the highest pain during them (return to run).
+    single_leg_hops_left: Mapped[int | None] = _score()
+    single_leg_hops_right: Mapped[int | None] = _score()
+    hop_pain: Mapped[int | None] = _score()
     sls_overall_left: Mapped[str | None] = mapped_column(String(4))
     sls_overall_right: Mapped[str | None] = mapped_column(String(4))
     sls_trunk_left: Mapped[str | None] = mapped_column(String(4))
@@ -311,13 +327,24 @@ class MovementAnalysis(db.Model):
 
 
 class AnalysisActivity(db.Model):
-    """One of the 3–5 activities the patient chose, with its PSK or PSFS score (0–10)."""
+    """One of the 3–5 activities the patient chose, with its PSK or PSFS score (0–10).
+
+    At most one is the patient's sport or work activity: the return-to-sport criterion
+    reads its own score, not the mean (domain.md §5).
+    """
 
     __tablename__ = "analysis_activities"
     __table_args__ = (
         CheckConstraint("position BETWEEN 1 AND 5", name="position"),
         CheckConstraint("score BETWEEN 0 AND 10", name="score"),
         UniqueConstraint("analysis_id", "position"),
+        Index(
+            "uq_analysis_activities_one_sport_or_work",
+            "analysis_id",
+            unique=True,
+            sqlite_where=text("sport_or_work"),
+            postgresql_where=text("sport_or_work"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -325,6 +352,7 @@ class AnalysisActivity(db.Model):
     position: Mapped[int]
     description: Mapped[str] = mapped_column(String(200))
     score: Mapped[int]
+    sport_or_work: Mapped[bool] = mapped_column(default=False)
 
     analysis: Mapped[MovementAnalysis] = relationship(back_populates="activities")
 

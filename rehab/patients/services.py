@@ -12,8 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from rehab.audit.services import Action, record, record_read
+from rehab.audit.summaries import Summary
 from rehab.auth.models import Role, TokenPurpose, User
 from rehab.auth.services import EmailTaken, email_in_use, issue_token, normalise_email
+from rehab.core.concurrency import claim
 from rehab.core.db import utcnow
 from rehab.extensions import db
 from rehab.patients import measures
@@ -44,7 +46,11 @@ def patient_for(actor: User, patient_id: int, *, what: str = "patient") -> Patie
     )
     if not allowed:
         if patient is not None:
-            record_read(patient_id=patient.id, object_type=what, action=Action.ACCESS_DENIED)
+            # Written in the record's own clinic, whose log shows who tried to open it. The
+            # refused user's clinic gets nothing, exactly as for an id that does not exist:
+            # its log cannot tell which numbers exist elsewhere.
+            record_read(patient_id=patient.id, object_type=what, action=Action.ACCESS_DENIED,
+                        clinic_id=patient.clinic_id)  # fmt: skip
         abort(404)
     record_read(patient_id=patient.id, object_type=what, object_id=patient.id)
     return patient
@@ -136,7 +142,7 @@ def new_activation_link(actor: User, patient: Patient) -> str:
         patient_id=patient.id,
         object_type="account_link",
         object_id=patient.user_id,
-        summary="new account link issued",
+        summary=Summary.of("account_link_issued"),
     )
     db.session.commit()
     return token
@@ -176,7 +182,7 @@ def update_patient(actor: User, patient: Patient, data: dict) -> list[str]:
             patient_id=patient.id,
             object_type="patient",
             object_id=patient.id,
-            summary="changed: " + ", ".join(changed),
+            summary=Summary.of("patient_changed", fields=changed),
         )
     try:
         db.session.commit()
@@ -186,37 +192,43 @@ def update_patient(actor: User, patient: Patient, data: dict) -> list[str]:
     return changed
 
 
+class StatusChanged(Exception):
+    """Someone else discharged or re-opened the patient a moment ago."""
+
+
 def discharge_patient(actor: User, patient: Patient, *, on: dt.date, note: str | None) -> None:
-    """End treatment on ``on``; the record, the account and the analyses stay."""
-    patient.status = PatientStatus.DISCHARGED
-    patient.discharged_on = on
-    patient.discharge_note = note
-    patient.discharged_at = utcnow()
+    """End treatment on ``on``; the record, the account and the analyses stay. Only an active
+    patient is discharged (one conditional write: of two at once, one discharges)."""
+    if not claim(patient, Patient.status == PatientStatus.ACTIVE,
+                 status=PatientStatus.DISCHARGED, discharged_on=on, discharge_note=note,
+                 discharged_at=utcnow()):  # fmt: skip
+        db.session.rollback()
+        raise StatusChanged(patient.id)
     record(
         Action.UPDATE,
         patient_id=patient.id,
         object_type="patient",
         object_id=patient.id,
-        summary=f"discharged on {on.isoformat()}",
+        summary=Summary.of("patient_discharged", on=on),
     )
     db.session.commit()
 
 
 def reopen_patient(actor: User, patient: Patient) -> None:
-    """Take a discharged patient back into treatment (the discharge stays in the access log)."""
-    if patient.is_active:
-        return
+    """Take a discharged patient back into treatment (the discharge stays in the access log);
+    StatusChanged when they are in treatment already."""
     previous = patient.discharged_on
-    patient.status = PatientStatus.ACTIVE
-    patient.discharged_on = None
-    patient.discharge_note = None
-    patient.discharged_at = None
+    if not claim(patient, Patient.status == PatientStatus.DISCHARGED,
+                 status=PatientStatus.ACTIVE, discharged_on=None, discharge_note=None,
+                 discharged_at=None):  # fmt: skip
+        db.session.rollback()
+        raise StatusChanged(patient.id)
     record(
         Action.UPDATE,
         patient_id=patient.id,
         object_type="patient",
         object_id=patient.id,
-        summary=f"re-opened (discharged on {previous.isoformat() if previous else '?'})",
+        summary=Summary.of("patient_reopened", discharged_on=previous),
     )
     db.session.commit()
 
@@ -241,7 +253,9 @@ def transfer_patient(actor: User, patient: Patient, therapist_id: int) -> User:
         patient_id=patient.id,
         object_type="patient",
         object_id=patient.id,
-        summary=f"transferred from therapist {previous} to {therapist.id}",
+        summary=Summary.of(
+            "patient_transferred", from_therapist=previous, to_therapist=therapist.id
+        ),
     )
     db.session.commit()
     return therapist
@@ -350,24 +364,28 @@ def _replace(analysis: MovementAnalysis, rows: list, new_rows: list) -> None:
 def _apply(
     analysis: MovementAnalysis,
     values: dict,
-    activities: list[tuple[str, int]],
+    activities: list[tuple],
     extra_tests: list[dict],
 ) -> list[str]:
-    """Write the form's values and children onto ``analysis``; returns what changed."""
+    """Write the form's values and children onto ``analysis``; returns what changed.
+
+    ``activities`` are (description, score) or (description, score, sport or work) rows.
+    """
+    activities = [(*row, False) if len(row) == 2 else tuple(row) for row in activities]
     values = _blank_as_none(values)
     instrument = values.get("activity_instrument")
-    mean = _activity_mean(instrument, [score for _, score in activities])
+    mean = _activity_mean(instrument, [row[1] for row in activities])
     values["psk"] = mean if instrument == "psk" else None
     values["psfs"] = mean if instrument == "psfs" else None
     changed = [name for name, value in values.items() if getattr(analysis, name) != value]
     for name in changed:
         setattr(analysis, name, values[name])
 
-    old_activities = [(a.description, a.score) for a in analysis.activities]
+    old_activities = [(a.description, a.score, a.sport_or_work) for a in analysis.activities]
     if old_activities != activities:
         _replace(analysis, analysis.activities, [
-            AnalysisActivity(position=n, description=text, score=score)
-            for n, (text, score) in enumerate(activities, start=1)
+            AnalysisActivity(position=n, description=text, score=score, sport_or_work=sport)
+            for n, (text, score, sport) in enumerate(activities, start=1)
         ])  # fmt: skip
         changed.append("activities")
     fields = ("name", "unit", "value", "reference_low", "reference_high")
@@ -412,7 +430,9 @@ def create_analysis(
         patient_id=patient.id,
         object_type="movement_analysis",
         object_id=analysis.id,
-        summary=f"{analysis.kind} of {analysis.recorded_on.isoformat()}",
+        summary=Summary.of(
+            "analysis_recorded", kind=analysis.kind, recorded_on=analysis.recorded_on
+        ),
     )
     db.session.commit()
     return analysis
@@ -434,7 +454,7 @@ def update_analysis(
             patient_id=analysis.patient_id,
             object_type="movement_analysis",
             object_id=analysis.id,
-            summary="changed: " + ", ".join(changed),
+            summary=Summary.of("analysis_changed", fields=changed),
         )
     db.session.commit()
     return changed
@@ -460,6 +480,11 @@ def _ratios(values: dict) -> dict[str, float]:
     ).value
     if balance is not None:
         ratios["side_bridge_balance"] = balance
+    asymmetry = assessment.side_bridge_asymmetry(
+        values.get("side_bridge_left"), values.get("side_bridge_right")
+    ).value
+    if asymmetry is not None:
+        ratios["side_bridge_asymmetry"] = asymmetry
     per_side = assessment.side_bridge_extensor_ratio(
         values.get("side_bridge_left"),
         values.get("side_bridge_right"),

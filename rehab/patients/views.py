@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -12,18 +10,21 @@ from rehab.auth.forms import ConfirmForm
 from rehab.auth.models import Role, TokenPurpose
 from rehab.auth.services import EmailTaken
 from rehab.auth.views import show_link_once
+from rehab.core.clock import local_today
 from rehab.core.forms import choices
 from rehab.core.i18n import gettext as _
-from rehab.core.pages import page_arg
+from rehab.core.pages import filter_args, page_arg
 from rehab.extensions import db
 from rehab.patients import bp, services
 from rehab.patients.forms import CaseloadFilterForm, DischargeForm, PatientForm, TransferForm
 from rehab.patients.panels import panels_for
+from rehab.patients.vocabulary import SEXES
 
 RECORD_FIELDS = (
     "first_name",
     "last_name",
     "date_of_birth",
+    "sex",
     "email",
     "phone",
     "preferred_language",
@@ -64,6 +65,7 @@ def caseload():
         "patients/caseload.html",
         form=form,
         pagination=pagination,
+        filters=filter_args(form),
         query=query,
         programmes=programme_summaries(ids),
         alerts=latest_alerts(ids),
@@ -115,6 +117,7 @@ def detail(patient_id: int):
     return render_template(
         "patients/detail.html",
         patient=patient,
+        sexes=SEXES,
         action_form=ConfirmForm(),
         panels=panels_for(current_user, patient),
     )
@@ -150,11 +153,15 @@ def discharge(patient_id: int):
         return redirect(url_for("patients.detail", patient_id=patient.id))
     form = DischargeForm()
     if request.method == "GET":
-        form.discharged_on.data = dt.date.today()
+        form.discharged_on.data = local_today()
     if form.validate_on_submit():
-        services.discharge_patient(
-            current_user, patient, on=form.discharged_on.data, note=form.note.data
-        )
+        try:
+            services.discharge_patient(
+                current_user, patient, on=form.discharged_on.data, note=form.note.data
+            )
+        except services.StatusChanged:
+            flash(_("%(name)s has already been discharged.", name=patient.full_name), "info")
+            return redirect(url_for("patients.detail", patient_id=patient.id))
         flash(
             _(
                 "%(name)s has been discharged. Record the discharge analysis with the global "
@@ -180,8 +187,11 @@ def reopen(patient_id: int):
     patient = services.patient_for(current_user, patient_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not patient.is_active:
+    try:
         services.reopen_patient(current_user, patient)
+    except services.StatusChanged:
+        flash(_("%(name)s is already in treatment.", name=patient.full_name), "info")
+    else:
         flash(_("%(name)s is in treatment again.", name=patient.full_name), "success")
     return redirect(url_for("patients.detail", patient_id=patient.id))
 

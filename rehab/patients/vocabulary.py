@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from rehab.core.i18n import lazy_gettext as _l
 
+# The patient's sex, for references that differ by sex: the Biering-Sørensen cut-off exists
+# for men only (domain.md §6). Optional ("not recorded" is NULL) and shown to staff only.
+SEXES = {
+    "female": _l("Female"),
+    "male": _l("Male"),
+}
+
 ANALYSIS_KINDS = {
     "intake": _l("Intake"),
     "reassessment": _l("Re-assessment"),
@@ -77,6 +84,9 @@ RED_FLAGS = {
     "weight_loss": _l("Unexplained weight loss"),
     "night_pain": _l("Constant pain at night, not eased by changing position"),
     "bladder_bowel": _l("Bladder or bowel symptoms: retention, incontinence"),
+    # KNGF 2021 (domain.md §5): Rehab suggests it from the date of birth and the episode;
+    # the therapist ticks it, it is never ticked for them.
+    "age_first_episode": _l("Age over 50 at a first episode"),
 }
 
 # Column ``pf_<code>``, in the KNGF guideline's groups (domain.md §5).

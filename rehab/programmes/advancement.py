@@ -1,40 +1,46 @@
 """Exit criteria of a phase: gather the patient's data once, judge each criterion.
 
-The verdicts come from rehab.progress.criteria (pure); this module only collects what
-they need, in a fixed number of queries however many criteria or logs there are:
-measures and outcome scores from the patients area, pain during exercise and holds from
-the exercise logs, next-morning pain from the check-ins, and sessions for adherence.
+The verdicts come from rehab.progress.criteria (pure); rehab.programmes.criterion_data
+gathers what they need in a fixed number of queries. A criterion that recorded data can
+answer is judged from it; the therapist still signs off the phase change (domain.md §5).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
+from rehab.auth.models import Clinic
 from rehab.extensions import db
-from rehab.patients import services as patient_data
+from rehab.patients.evaluation import suggested_red_flags
+from rehab.patients.models import Patient
+from rehab.programmes.criterion_data import CriterionData, gather, monday, window_start
 from rehab.programmes.models import ExitCriterion, Phase, Programme
 from rehab.programmes.rules import DEFAULT_WINDOW_WEEKS, engine_criterion
-from rehab.programmes.wording import actual_text, sessions_per_week
+from rehab.programmes.wording import actual_text, criterion_note_text, sessions_per_week
 from rehab.progress.adherence import weekly_session_adherence
 from rehab.progress.criteria import (
     NEXT_MORNING_WINDOW_DAYS,
+    Baselines,
     CriterionResult,
+    LoadWeeks,
     OutcomeScores,
+    PainWindow,
+    RedFlagScreen,
     Status,
     evaluate,
     evaluate_ratio,
 )
-from rehab.progress.pain import BASELINE_MORNINGS, at_baseline, morning_baseline
-from rehab.training.models import CheckIn, ExerciseLog, TrainingSession
+from rehab.progress.pain import (
+    BASELINE_MORNINGS,
+    PainLimits,
+    at_baseline,
+    morning_baseline,
+    session_light,
+)
+from rehab.training.mornings import Mornings
 
-# Mornings older than this do not count towards a baseline: it should describe the patient now.
-BASELINE_LOOKBACK_DAYS = 35
 # The parts of each ratio (numerator, denominator) in the measure catalogue's field names.
 # The side bridge/extensor ratio per side (the analysis keeps only the larger side).
 RATIO_PARTS = {
@@ -53,20 +59,11 @@ class CriterionStatus:
     status: Status
     actual: Any
     actual_text: str
+    note_text: str | None = None
 
     @property
     def met(self) -> bool:
         return self.status is Status.MET
-
-
-@dataclass
-class _Data:
-    measures: dict[str, float]
-    outcomes: dict[str, tuple[float | None, float | None]]
-    pains: list[tuple[dt.date, int]]
-    mornings: dict[dt.date, int]
-    session_days: list[dt.date]
-    holds: dict[int, list[tuple[dt.date, int]]]
 
 
 def phase_status(programme: Programme, phase: Phase, *, today: dt.date) -> list[CriterionStatus]:
@@ -74,105 +71,33 @@ def phase_status(programme: Programme, phase: Phase, *, today: dt.date) -> list[
     criteria = list(phase.criteria)
     if not criteria or programme.patient_id is None:
         return []
-    data = _gather(programme.patient_id, criteria, today)
+    data = gather(programme.patient_id, criteria, today)
     started = phase.started_on or programme.started_on or today
+    context = _Context(programme, phase, started, today)
     statuses = []
     for criterion in criteria:
-        result = _judge(criterion, data, phase, started, today)
+        result = _judge(criterion, data, context)
         statuses.append(
             CriterionStatus(
                 criterion=criterion,
                 status=result.status,
                 actual=result.actual,
                 actual_text=actual_text(criterion.kind, result.actual, criterion.measure),
+                note_text=criterion_note_text(result.note) if result.note else None,
             )
         )
     return statuses
 
 
-def _window_start(criterion: ExitCriterion, today: dt.date) -> dt.date:
-    weeks = criterion.window_weeks or DEFAULT_WINDOW_WEEKS
-    return today - dt.timedelta(days=7 * weeks - 1)
+@dataclass(frozen=True)
+class _Context:
+    programme: Programme
+    phase: Phase
+    started: dt.date
+    today: dt.date
 
 
-def _gather(patient_id: int, criteria: Sequence[ExitCriterion], today: dt.date) -> _Data:
-    kinds = {criterion.kind for criterion in criteria}
-    data = _Data({}, {}, [], {}, [], defaultdict(list))
-    if kinds & {"measure", "ratio"}:
-        data.measures = patient_data.latest_measure_values(patient_id) or {}
-    for measure in sorted({c.measure for c in criteria if c.kind == "outcome_change"}):
-        # At most two (PSK, PSFS): the criterion form allows no other outcome.
-        data.outcomes[measure] = patient_data.outcome_scores(patient_id, measure)
-    windowed = [c for c in criteria if c.kind in ("pain_during_max", "hold_time")]
-    if any(c.kind == "pain_during_max" for c in windowed):
-        since = min(_window_start(c, today) for c in windowed if c.kind == "pain_during_max")
-        data.pains = [
-            (day, pain)
-            for day, pain in db.session.execute(
-                select(TrainingSession.session_date, ExerciseLog.pain_during)
-                .select_from(ExerciseLog)
-                .join(ExerciseLog.session)
-                .where(
-                    TrainingSession.patient_id == patient_id,
-                    TrainingSession.session_date.between(since, today),
-                    ExerciseLog.skipped.is_(False),
-                    ExerciseLog.pain_during.is_not(None),
-                )
-            )
-        ]
-    hold_ids = {c.prescription_id for c in criteria if c.kind == "hold_time" and c.prescription_id}
-    if hold_ids:
-        since = min(_window_start(c, today) for c in windowed if c.kind == "hold_time")
-        rows = db.session.execute(
-            select(
-                ExerciseLog.prescription_id,
-                TrainingSession.session_date,
-                ExerciseLog.hold_seconds_done,
-            )
-            .select_from(ExerciseLog)
-            .join(ExerciseLog.session)
-            .where(
-                ExerciseLog.prescription_id.in_(hold_ids),
-                TrainingSession.patient_id == patient_id,
-                TrainingSession.session_date.between(since, today),
-                ExerciseLog.skipped.is_(False),
-                ExerciseLog.hold_seconds_done.is_not(None),
-            )
-            .order_by(TrainingSession.session_date, ExerciseLog.id)
-        )
-        for prescription_id, day, seconds in rows:
-            data.holds[prescription_id].append((day, seconds))
-    if "next_morning_baseline_days" in kinds:
-        since = today - dt.timedelta(days=NEXT_MORNING_WINDOW_DAYS + BASELINE_LOOKBACK_DAYS)
-        data.mornings = dict(
-            db.session.execute(
-                select(CheckIn.check_date, CheckIn.morning_pain).where(
-                    CheckIn.patient_id == patient_id, CheckIn.check_date.between(since, today)
-                )
-            ).all()
-        )
-    adherence = [c for c in criteria if c.kind == "adherence"]
-    if adherence:
-        weeks = max(c.window_weeks or DEFAULT_WINDOW_WEEKS for c in adherence)
-        since = _monday(today) - dt.timedelta(weeks=weeks)
-        data.session_days = list(
-            db.session.scalars(
-                select(TrainingSession.session_date).where(
-                    TrainingSession.patient_id == patient_id,
-                    TrainingSession.session_date.between(since, today),
-                )
-            )
-        )
-    return data
-
-
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
-def _judge(
-    criterion: ExitCriterion, data: _Data, phase: Phase, started: dt.date, today: dt.date
-) -> CriterionResult:
+def _judge(criterion: ExitCriterion, data: CriterionData, context: _Context) -> CriterionResult:
     rule = engine_criterion(
         {
             "kind": criterion.kind,
@@ -184,16 +109,23 @@ def _judge(
         }
     )
     kind = criterion.kind
+    today, started, phase = context.today, context.started, context.phase
+    if kind in _FROM_ANALYSES:
+        return evaluate(rule, _FROM_ANALYSES[kind](criterion, data, context))
     if kind == "measure":
         return evaluate(rule, _measure_value(criterion, data.measures))
     if kind == "ratio":
         return _ratio(criterion, rule, data.measures)
     if kind == "outcome_change":
+        if criterion.measure == "activities":
+            facts = data.analyses
+            return evaluate(rule, (facts.activities_first, facts.activities_latest))
         before, after = data.outcomes.get(criterion.measure or "", (None, None))
         return evaluate(rule, OutcomeScores(criterion.measure, before, after))
     if kind == "pain_during_max":
-        since = _window_start(criterion, today)
-        return evaluate(rule, [pain for day, pain in data.pains if day >= since])
+        return evaluate(rule, _pain_window(criterion, data, started, today))
+    if kind == "full_load_without_red":
+        return evaluate(rule, _load_weeks(criterion, data, context))
     if kind == "next_morning_baseline_days":
         days = baseline_days(data.mornings, today)
         if all(day is None for day in days):
@@ -202,7 +134,7 @@ def _judge(
     if kind == "adherence":
         return evaluate(rule, _adherence(criterion, data.session_days, phase, started, today))
     if kind == "hold_time":
-        since = _window_start(criterion, today)
+        since = window_start(criterion, today)
         holds = [s for day, s in data.holds.get(criterion.prescription_id or 0, []) if day >= since]
         return evaluate(rule, holds[-1] if holds else None)
     return evaluate(rule, criterion.checked_at is not None)
@@ -256,6 +188,95 @@ def baseline_days(mornings: dict[dt.date, int], today: dt.date) -> list[bool | N
     return days
 
 
+def _pain_window(
+    criterion: ExitCriterion, data: CriterionData, started: dt.date, today: dt.date
+) -> PainWindow:
+    """Pain during over the window, counted from the phase's start only; the window is
+    covered once the phase has run for all of it ("for two weeks", domain.md §5)."""
+    since = max(window_start(criterion, today), started)
+    required = criterion.window_weeks or DEFAULT_WINDOW_WEEKS
+    covered = min((today - started).days // 7, required)
+    pains = tuple(pain for day, pain in data.pains if day >= since)
+    return PainWindow(pains, covered, required)
+
+
+def _complete_weeks(started: dt.date, today: dt.date, weeks: int) -> tuple[dt.date, int]:
+    """(first Monday, count) of the last ``weeks`` complete calendar weeks since ``started``;
+    the running week is left out, and so are weeks before the phase began."""
+    this_monday = monday(today)
+    first_full = monday(started) + (dt.timedelta(weeks=1) if started.weekday() else dt.timedelta())
+    first = max(this_monday - dt.timedelta(weeks=weeks), first_full)
+    return first, max((this_monday - first).days // 7, 0)
+
+
+def _load_weeks(criterion: ExitCriterion, data: CriterionData, context: _Context) -> LoadWeeks:
+    """The complete weeks of the window with sessions done against planned, and the pain
+    light of every session in them (pain during, after, next morning; Silbernagel 2007)."""
+    required = criterion.window_weeks or DEFAULT_WINDOW_WEEKS
+    per_week = sessions_per_week(context.phase) or 0
+    first, count = _complete_weeks(context.started, context.today, required)
+    table = weekly_session_adherence(data.session_days, per_week, first, count) if count else []
+    end = first + dt.timedelta(weeks=count)
+    limits = _limits(context.programme)
+    mornings = Mornings((day, float(pain)) for day, pain in data.mornings.items())
+    lights = [
+        # As the alert scan judges a session: the weekly trend is a finding of its own.
+        session_light(
+            session.pain_during,
+            mornings.next_morning(session.day),
+            mornings.baseline(session.day),
+            limits,
+            pain_after=session.pain_after,
+        ).light
+        for session in data.sessions
+        if first <= session.day < end
+    ]
+    weeks = tuple((week.done, week.prescribed) for week in table)
+    return LoadWeeks(weeks, tuple(lights), required)
+
+
+def _limits(programme: Programme) -> PainLimits:
+    clinic = db.session.get(Clinic, programme.clinic_id)  # loaded already: no query
+    return PainLimits(safe_max=clinic.pain_safe_max, amber_max=clinic.pain_amber_max)
+
+
+def _red_flags(criterion, data: CriterionData, context: _Context) -> RedFlagScreen:
+    facts = data.analyses
+    if not facts.screened:
+        return RedFlagScreen(screened=False)
+    patient = db.session.get(Patient, context.programme.patient_id)
+    suggested = [
+        reason
+        for reason in suggested_red_flags(patient, facts.latest_day, facts.latest_earlier_episodes)
+        if reason.code not in facts.red_flags
+    ]
+    return RedFlagScreen(True, facts.red_flags, tuple(suggested))
+
+
+def _baselines(criterion, data: CriterionData, context: _Context) -> Baselines:
+    facts = data.analyses
+    activities = facts.activities_first.score if facts.activities_first else None
+    return Baselines(facts.nprs_baseline, activities)
+
+
+def _activity_score(criterion, data: CriterionData, context: _Context):
+    facts = data.analyses
+    return facts.sport_activity if criterion.measure == "sport_work" else facts.activities_latest
+
+
+def _squat(criterion, data: CriterionData, context: _Context):
+    return data.analyses.squat or ((None,) * 5, (None,) * 5)
+
+
+_FROM_ANALYSES = {
+    "red_flags_clear": _red_flags,
+    "baselines_recorded": _baselines,
+    "lumbar_mobility": lambda criterion, data, context: data.analyses.mobility,
+    "single_leg_squat": _squat,
+    "activity_score": _activity_score,
+}
+
+
 def _adherence(
     criterion: ExitCriterion,
     session_days: list[dt.date],
@@ -271,13 +292,10 @@ def _adherence(
     per_week = sessions_per_week(phase)
     if not per_week:
         return None
-    weeks = criterion.window_weeks or DEFAULT_WINDOW_WEEKS
-    this_monday = _monday(today)
-    first_full = _monday(started) + (dt.timedelta(weeks=1) if started.weekday() else dt.timedelta())
-    first = max(this_monday - dt.timedelta(weeks=weeks), first_full)
-    count = (this_monday - first).days // 7
+    first, count = _complete_weeks(started, today, criterion.window_weeks or DEFAULT_WINDOW_WEEKS)
     if count < 1:
         return None
     table = weekly_session_adherence(session_days, per_week, first, count)
-    done = sum(week.done for week in table)
+    # Extra sessions in one week do not make up for a missed one in another (issue 14).
+    done = sum(min(week.done, per_week) for week in table)
     return done / (per_week * count)

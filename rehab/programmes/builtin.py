@@ -30,7 +30,7 @@ PRESCRIPTION_KEYS = {
     "distance_m", "load_kind", "load_kg", "band_colour", "effort_kind", "target_effort",
     "rest_seconds", "tempo", "days_per_week", "sides", "notes", "mode", "rule",
     "load_increment_kg", "load_increment_pct", "seconds_per_week", "max_hold_seconds",
-    "percent_per_week", "session_label",
+    "percent_per_week", "session_label", "minutes_per_week", "target_duration_minutes",
 }  # fmt: skip
 CRITERION_KEYS = {
     "kind", "measure", "side", "comparison", "target", "target_high", "window_weeks",
@@ -110,6 +110,10 @@ def prescription_values(rx: dict, language: str) -> dict[str, Any]:
         "seconds_per_week": rx.get("seconds_per_week"),
         "max_hold_seconds": rx.get("max_hold_seconds"),
         "percent_per_week": rx.get("percent_per_week"),
+        "minutes_per_week": rx.get("minutes_per_week"),
+        "target_duration_seconds": (
+            rx["target_duration_minutes"] * 60 if rx.get("target_duration_minutes") else None
+        ),
         "session_label": rx.get("session_label"),
     }
     for name in _DECIMALS:
@@ -149,6 +153,7 @@ def library_index() -> dict[str, dict]:
     return {
         entry.slug: {
             "progression": entry.progression,
+            "requires": entry.requires,
             "unilateral": entry.columns["unilateral"],
             "dosage_type": entry.columns["dosage_type"],
             "name": {language: entry.columns[f"name_{language}"] for language in LANGUAGES},
@@ -167,6 +172,7 @@ def template_problems(template: BuiltinTemplate) -> list[str]:
                 problems.append(f"{key} has no {language} text")
     if not template.phases:
         problems.append("no phases")
+    problems += _order_problems(template, library)
     for number, phase in enumerate(template.phases, start=1):
         where = f"phase {number}"
         problems += _phase_problems(phase, where)
@@ -176,6 +182,21 @@ def template_problems(template: BuiltinTemplate) -> list[str]:
             keys[rx.get("key", rx.get("exercise"))] = rx
         for criterion in phase.get("criterion", []):
             problems += _criterion_problems(criterion, keys, where)
+    return problems
+
+
+def _order_problems(template: BuiltinTemplate, library: dict) -> list[str]:
+    """An exercise the library says must follow others (a loaded hinge after the dowel hip
+    hinge and the Romanian deadlift, domain.md §5) comes in a later phase than they do."""
+    problems = []
+    earlier: set[str] = set()
+    for number, phase in enumerate(template.phases, start=1):
+        here = [rx.get("exercise") for rx in phase.get("prescription", [])]
+        for slug in here:
+            missing = [s for s in library.get(slug, {}).get("requires", ()) if s not in earlier]
+            if missing:
+                problems.append(f"phase {number} {slug}: needs {missing} in an earlier phase")
+        earlier.update(here)
     return problems
 
 

@@ -41,7 +41,8 @@ def _start(programme: Programme, therapist, started: dt.date, phase_number: int,
                 to_phase_id=phase.id,
                 changed_by_id=therapist.id,
                 changed_at=_at(day),
-                note="Programma gestart" if previous is None else _ADVANCE_NOTE,
+                note=None if previous is None else _ADVANCE_NOTE,
+                note_code="programme_started" if previous is None else None,
             )
         )
         if previous is not None:

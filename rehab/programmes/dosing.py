@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from rehab.core.clock import local_today
+from rehab.core.concurrency import claim
 from rehab.extensions import db
 from rehab.programmes.models import Prescription, PrescriptionVersion
 from rehab.progress.progression import Dose, Rule
@@ -24,7 +26,8 @@ DOSE_FIELDS = (
 )  # fmt: skip
 RULE_FIELDS = (
     "mode", "rule_kind", "load_increment_kg", "load_increment_pct", "seconds_per_week",
-    "max_hold_seconds", "percent_per_week", "paused",
+    "max_hold_seconds", "percent_per_week", "minutes_per_week", "target_duration_seconds",
+    "paused",
 )  # fmt: skip
 _DECIMAL_FIELDS = {
     "load_kg",
@@ -84,6 +87,8 @@ def as_rule(prescription: Prescription) -> Rule:
         seconds_per_week=p.seconds_per_week,
         max_hold_seconds=p.max_hold_seconds,
         percent=p.percent_per_week,
+        minutes_per_week=p.minutes_per_week,
+        target_duration_seconds=p.target_duration_seconds,
     )
 
 
@@ -107,20 +112,29 @@ def dose_changes(dose: Dose) -> dict:
     }
 
 
-def record_first_version(prescription: Prescription, *, actor, reason: str | None = None) -> None:
-    """Version 1 of a new prescription (call after it is added to the session and flushed)."""
+def record_first_version(
+    prescription: Prescription, *, actor, reason: str | None = None, reason_code: str | None = None
+) -> None:
+    """Version 1 of a new prescription (call after it is added to the session and flushed);
+    ``reason`` is typed, ``reason_code`` the system's (rehab.programmes.reasons)."""
     prescription.current_version = 1
-    prescription.dose_since = prescription.dose_since or dt.date.today()
+    prescription.dose_since = prescription.dose_since or local_today()
     db.session.add(
         PrescriptionVersion(
             prescription_id=prescription.id,
             version=1,
             exercise_id=prescription.exercise_id,
             dose=snapshot(prescription),
+            effective_on=prescription.dose_since,
             changed_by_id=actor.id if actor else None,
             reason=reason,
+            reason_code=reason_code,
         )
     )
+
+
+class DoseChanged(Exception):
+    """Another request changed this prescription's dose after it was read here."""
 
 
 def change_dose(
@@ -132,11 +146,16 @@ def change_dose(
     exercise_id: int | None = None,
     suggestion_id: int | None = None,
     today: dt.date | None = None,
+    reason_code: str | None = None,
+    reason_values: dict | None = None,
 ) -> PrescriptionVersion | None:
     """Apply ``changes`` (column → value) and keep the new state as the next version.
 
     Returns the new version, or None when nothing changed. The caller commits (one
-    transaction per user action) and writes the audit entry.
+    transaction per user action) and writes the audit entry. The version number is taken
+    with one conditional write (``current_version = n + 1 WHERE current_version = n``): a
+    dose change committed by another request since this one read the prescription raises
+    DoseChanged instead of a second version n + 1.
     """
     before = snapshot(prescription)
     old_exercise = prescription.exercise_id
@@ -148,15 +167,20 @@ def change_dose(
         prescription.exercise_id = exercise_id
     if snapshot(prescription) == before and prescription.exercise_id == old_exercise:
         return None
-    prescription.current_version += 1
-    prescription.dose_since = today or dt.date.today()
+    read = prescription.current_version
+    if not claim(prescription, Prescription.current_version == read, current_version=read + 1):
+        raise DoseChanged(prescription.id)
+    prescription.dose_since = today or local_today()
     version = PrescriptionVersion(
         prescription_id=prescription.id,
         version=prescription.current_version,
         exercise_id=prescription.exercise_id,
         dose=snapshot(prescription),
+        effective_on=prescription.dose_since,
         changed_by_id=actor.id if actor else None,
         reason=reason,
+        reason_code=reason_code,
+        reason_values=reason_values,
         suggestion_id=suggestion_id,
     )
     db.session.add(version)

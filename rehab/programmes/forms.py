@@ -9,7 +9,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     IntegerField,
     RadioField,
     SearchField,
@@ -29,8 +28,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from rehab.core.forms import choices, strip_filter
+from rehab.core.forms import DecimalField, choices, strip_filter
 from rehab.core.i18n import lazy_gettext as _l
+from rehab.core.urls import MAX_ID
 from rehab.core.vocabulary import (
     BODY_REGIONS,
     DOSAGE_TYPES,
@@ -53,7 +53,20 @@ CRITERION_KINDS = {
     "next_morning_baseline_days": _l("Days with the next morning at baseline (last 7)"),
     "adherence": _l("Adherence: sessions done vs prescribed"),
     "hold_time": _l("Hold time of an exercise in this phase"),
-    "therapist_check": _l("A check the therapist ticks"),
+    "activity_score": _l(
+        "Patient-specific activity score, PSK or PSFS (0 = unable … 10 = as before)"
+    ),
+    "red_flags_clear": _l("No red flags on the latest analysis"),
+    "baselines_recorded": _l("Baselines of NPRS and PSK/PSFS recorded"),
+    "lumbar_mobility": _l("Schober or finger-floor distance improved beyond its SDC, or normal"),
+    "single_leg_squat": _l("Single-leg squat good on all five items, each side"),
+    "full_load_without_red": _l("Weeks at the full planned load without a red response"),
+    "therapist_check": _l("A check the therapist ticks (only what no recorded value answers)"),
+}
+ACTIVITY_CHOICES = {
+    "activities": _l("Patient-specific activities, PSK or PSFS (mean)"),
+    "sport_work": _l("The sport or work activity (PSK or PSFS)"),
+    "mean": _l("Mean of the patient-specific activities (PSK or PSFS)"),
 }
 COMPARISON_LABELS = {
     ">=": _l("at least (≥)"),
@@ -74,16 +87,6 @@ WEEKDAYS = [
 ]
 
 
-class NumberField(DecimalField):
-    """A decimal number as people type it: "NaN", "Infinity" or 1e309 are not numbers."""
-
-    def process_formdata(self, valuelist) -> None:
-        super().process_formdata(valuelist)
-        if self.data is not None and not self.data.is_finite():
-            self.data = None
-            raise ValueError(self.gettext("Not a valid decimal value."))
-
-
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -92,7 +95,9 @@ class MultiCheckboxField(SelectMultipleField):
 class VersionForm(FlaskForm):
     """A button that changes the programme: it carries the version the page showed."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    version = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=MAX_ID)]
+    )
     direction = StringField(widget=HiddenInput(), validators=[Optional()])
 
 
@@ -232,7 +237,11 @@ class CriterionForm(VersionForm):
         _l("Measure"),
         description=_l("For a measure, a ratio or an improvement (PSK/PSFS)."),
         choices=_optional_choice(
-            [*((key, m.label) for key, m in MEASURES.items()), *RATIOS.items()]
+            [
+                *((key, m.label) for key, m in MEASURES.items()),
+                *RATIOS.items(),
+                *ACTIVITY_CHOICES.items(),
+            ]
         ),
         validators=[Optional()],
     )
@@ -247,12 +256,12 @@ class CriterionForm(VersionForm):
     comparison = SelectField(
         _l("Comparison"), choices=choices(COMPARISON_LABELS.items()), default=">="
     )
-    target = NumberField(
+    target = DecimalField(
         _l("Target"),
         description=_l("Adherence in % (e.g. 80); a ratio as a number (e.g. 0.95)."),
         validators=[Optional()],
     )
-    target_high = NumberField(_l("High target (for “between”)"), validators=[Optional()])
+    target_high = DecimalField(_l("High target (for “between”)"), validators=[Optional()])
     window_weeks = IntegerField(
         _l("Window in weeks"),
         description=_l("For pain, adherence and holds; 2 when left empty."),
@@ -351,7 +360,7 @@ class PrescriptionForm(VersionForm):
     hold_seconds = IntegerField(
         _l("Hold (seconds)"), validators=[Optional(), NumberRange(min=1, max=600)]
     )
-    duration_minutes = NumberField(
+    duration_minutes = DecimalField(
         _l("Duration (minutes)"),
         description=_l("E.g. 10, or 0.5 for 30 seconds."),
         validators=[Optional(), NumberRange(min=Decimal("0.1"), max=240)],
@@ -360,7 +369,7 @@ class PrescriptionForm(VersionForm):
         _l("Distance (metres)"), validators=[Optional(), NumberRange(min=1, max=100000)]
     )
     load_kind = SelectField(_l("Load"), choices=choices(LOAD_KINDS.items()), default="bodyweight")
-    load_kg = NumberField(
+    load_kg = DecimalField(
         _l("Load in kg"),
         validators=[
             Optional(),
@@ -376,7 +385,7 @@ class PrescriptionForm(VersionForm):
         validators=[Optional(), Length(max=30)],
     )
     effort_kind = SelectField(_l("Effort scale"), choices=choices(EFFORT_KINDS.items()))
-    target_effort = NumberField(
+    target_effort = DecimalField(
         _l("Target effort"),
         description=_l("0–10; RPE 7 ≈ 3 reps in reserve (Helms 2016)."),
         validators=[Optional(), NumberRange(min=0, max=10)],
@@ -409,12 +418,12 @@ class PrescriptionForm(VersionForm):
     rule_kind = SelectField(
         _l("Progression rule"), choices=choices(RULE_KINDS.items()), default="therapist_decides"
     )
-    load_increment_kg = NumberField(
+    load_increment_kg = DecimalField(
         _l("Load step (kg)"),
         description=_l("The smallest step of the equipment, e.g. 2 for dumbbells."),
         validators=[Optional(), NumberRange(min=Decimal("0.01"), max=50)],
     )
-    load_increment_pct = NumberField(
+    load_increment_pct = DecimalField(
         _l("Or add this % (optional)"),
         description=_l("Rounded to the load step, at least one step."),
         validators=[Optional(), NumberRange(min=Decimal("0.01"), max=50)],
@@ -427,9 +436,17 @@ class PrescriptionForm(VersionForm):
         description=_l("Then the next step on the ladder."),
         validators=[Optional(), NumberRange(min=1, max=600)],
     )
-    percent_per_week = NumberField(
+    percent_per_week = DecimalField(
         _l("Load added per week (%)"),
         validators=[Optional(), NumberRange(min=Decimal("0.01"), max=50)],
+    )
+    minutes_per_week = IntegerField(
+        _l("Minutes added per week"), validators=[Optional(), NumberRange(min=1, max=60)]
+    )
+    target_duration_minutes = IntegerField(
+        _l("Target duration (minutes)"),
+        description=_l("The duration stops growing here."),
+        validators=[Optional(), NumberRange(min=1, max=240)],
     )
     reason = StringField(
         _l("Why does the dose change?"),
@@ -489,13 +506,20 @@ class PrescriptionForm(VersionForm):
             "seconds_per_week": self.seconds_per_week.data,
             "max_hold_seconds": self.max_hold_seconds.data,
             "percent_per_week": self.percent_per_week.data,
+            "minutes_per_week": self.minutes_per_week.data,
+            "target_duration_seconds": self.target_duration_minutes.data * 60
+            if self.target_duration_minutes.data is not None
+            else None,
             "session_label": self.session_label.data or None,
         }
         self.cleaned, problems = rules.clean_prescription(
             values, has_harder_step=self.has_harder_step, rotation_labels=self.rotation_labels
         )
         for name, message in problems.items():
-            field = "duration_minutes" if name == "duration_seconds" else name
+            field = {
+                "duration_seconds": "duration_minutes",
+                "target_duration_seconds": "target_duration_minutes",
+            }.get(name, name)
             getattr(self, field).errors.append(message)
         return not problems
 
@@ -506,7 +530,7 @@ class PrescriptionForm(VersionForm):
             "load_kind", "load_kg", "band_colour", "effort_kind", "target_effort",
             "rest_seconds", "tempo", "days_per_week", "sides", "notes", "mode", "rule_kind",
             "load_increment_kg", "load_increment_pct", "seconds_per_week", "max_hold_seconds",
-            "percent_per_week", "session_label",
+            "percent_per_week", "session_label", "minutes_per_week",
         ):  # fmt: skip
             if hasattr(source, name):
                 value = getattr(source, name)
@@ -517,6 +541,8 @@ class PrescriptionForm(VersionForm):
         self.duration_minutes.data = (
             (Decimal(seconds) / 60).quantize(Decimal("0.01")).normalize() if seconds else None
         )
+        target = getattr(source, "target_duration_seconds", None)
+        self.target_duration_minutes.data = target // 60 if target else None
 
     def load_exercise_defaults(self, exercise) -> None:
         """A new prescription starts at the library's suggested dose."""

@@ -27,6 +27,7 @@ from rehab.core.vocabulary import (
 from rehab.exercises.models import Exercise
 from rehab.extensions import db
 from rehab.patients.models import Patient
+from rehab.programmes.texts import BilingualText, watch
 
 PROGRAMME_STATUSES = ("draft", "active", "completed")
 SCHEDULE_KINDS = ("per_week", "weekdays", "rotation")
@@ -39,13 +40,22 @@ CRITERION_KINDS = (
     "hold_time",
     "therapist_check",
     "outcome_change",
+    # Judged from recorded data (domain.md §5): no hand tick needed.
+    "red_flags_clear",
+    "baselines_recorded",
+    "lumbar_mobility",
+    "single_leg_squat",
+    "full_load_without_red",
+    "activity_score",
 )
+# What an "activity_score" criterion reads: the sport or work activity, or the mean.
+ACTIVITY_SUBJECTS = ("sport_work", "mean")
 COMPARISONS = ("<=", ">=", "<", ">", "==", "between")
 SUGGESTION_ACTIONS = ("progress", "hold", "regress")
 SUGGESTION_STATUSES = ("open", "accepted", "dismissed", "superseded")
 
 
-class Programme(db.Model):
+class Programme(BilingualText, db.Model):
     """A patient's programme, or a clinic template when ``is_template`` is set."""
 
     __tablename__ = "programmes"
@@ -107,7 +117,7 @@ class Programme(db.Model):
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
 
-class Phase(db.Model):
+class Phase(BilingualText, db.Model):
     """A stage of the programme with a goal, a planned length, a schedule and exit criteria."""
 
     __tablename__ = "phases"
@@ -148,7 +158,7 @@ class Phase(db.Model):
     )
 
 
-class ExitCriterion(db.Model):
+class ExitCriterion(BilingualText, db.Model):
     """A measurable condition to leave a phase, e.g. "side bridge ≥ 60 s each side".
 
     Built-in criteria are configurable defaults (``is_default``): no validated criteria
@@ -191,7 +201,7 @@ class ExitCriterion(db.Model):
     phase: Mapped[Phase] = relationship(back_populates="criteria")
 
 
-class Prescription(db.Model):
+class Prescription(BilingualText, db.Model):
     """An exercise in a phase with its current dose, mode and progression rule.
 
     The dose here is the current one; every change first writes a PrescriptionVersion, and
@@ -239,6 +249,14 @@ class Prescription(db.Model):
             "max_hold_seconds IS NULL OR max_hold_seconds BETWEEN 1 AND 600", name="max_hold"
         ),
         CheckConstraint(
+            "minutes_per_week IS NULL OR minutes_per_week BETWEEN 1 AND 60",
+            name="minutes_per_week",
+        ),
+        CheckConstraint(
+            "target_duration_seconds IS NULL OR target_duration_seconds BETWEEN 60 AND 14400",
+            name="target_duration",
+        ),
+        CheckConstraint(
             "percent_per_week IS NULL OR percent_per_week > 0 AND percent_per_week <= 50",
             name="percent_per_week",
         ),
@@ -279,6 +297,9 @@ class Prescription(db.Model):
     seconds_per_week: Mapped[int | None]
     max_hold_seconds: Mapped[int | None]
     percent_per_week: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    # Duration progression: minutes added per week up to a target (domain.md §5).
+    minutes_per_week: Mapped[int | None]
+    target_duration_seconds: Mapped[int | None]
     paused: Mapped[bool] = mapped_column(default=False)  # the therapist stopped progression
 
     current_version: Mapped[int] = mapped_column(default=1)
@@ -306,9 +327,15 @@ class PrescriptionVersion(db.Model):
     version: Mapped[int]
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"))
     dose: Mapped[dict] = mapped_column(JSON)  # every dose and rule field, as plain values
+    # The day this dose took effect: a session logged late for an earlier day belongs to
+    # the version in effect that day, not to the one current when it was logged.
+    effective_on: Mapped[dt.date]
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)  # the therapist's words, as typed
+    # Or what the system says (rehab.programmes.reasons), worded in the reader's language.
+    reason_code: Mapped[str | None] = mapped_column(String(32))
+    reason_values: Mapped[dict | None] = mapped_column(JSON)
     suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id"), index=True)
 
     prescription: Mapped[Prescription] = relationship(back_populates="versions")
@@ -332,7 +359,8 @@ class PhaseChange(db.Model):
     )
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # the therapist's words, as typed
+    note_code: Mapped[str | None] = mapped_column(String(32))  # or the system's (reasons.py)
 
     changed_by: Mapped[User] = relationship(lazy="raise")
 
@@ -376,3 +404,7 @@ class Suggestion(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[dt.datetime | None]
     note: Mapped[str | None] = mapped_column(Text)
+
+
+for _model in (Programme, Phase, ExitCriterion, Prescription):
+    watch(_model)

@@ -3,6 +3,7 @@ how its exit criteria stand, with earlier programmes listed below (fixed queries
 
 from __future__ import annotations
 
+from rehab.core.clock import clinic_today
 from rehab.programmes import services
 from rehab.programmes.advancement import phase_status
 from rehab.progress.criteria import Status
@@ -16,9 +17,7 @@ def patient_panel(actor, patient) -> dict:
         else None
     )
     phase = services.current_phase(active) if active else None
-    statuses = (
-        phase_status(active, phase, today=services.clinic_today(actor.clinic)) if phase else []
-    )
+    statuses = phase_status(active, phase, today=clinic_today(actor.clinic)) if phase else []
     return {
         "patient": patient,
         "programmes": programmes,

@@ -24,7 +24,7 @@ from rehab.core.vocabulary import (
     SIDES,
 )
 from rehab.patients.measures import MEASURES, RATIOS
-from rehab.programmes.models import COMPARISONS, CRITERION_KINDS
+from rehab.programmes.models import ACTIVITY_SUBJECTS, COMPARISONS, CRITERION_KINDS
 from rehab.progress.criteria import Criterion
 from rehab.progress.progression import Dose, Rule
 
@@ -35,6 +35,8 @@ RULE_PARAMETERS = (
     "seconds_per_week",
     "max_hold_seconds",
     "percent_per_week",
+    "minutes_per_week",
+    "target_duration_seconds",
 )
 # Which rule parameters each rule uses; the others are cleared.
 RULE_USES = {
@@ -42,6 +44,7 @@ RULE_USES = {
     "hold_progression": {"seconds_per_week", "max_hold_seconds"},
     "load_percent_per_week": {"percent_per_week", "load_increment_kg"},
     "ladder_step": set(),
+    "duration_progression": {"minutes_per_week", "target_duration_seconds"},
     "therapist_decides": set(),
 }
 AMOUNT_FIELDS = {
@@ -50,11 +53,20 @@ AMOUNT_FIELDS = {
     "time": {"duration_seconds"},
     "distance": {"distance_m"},
 }
-# Outcome change is defined for the two patient-specific complaint lists (domain.md §5, §7).
-OUTCOME_MEASURES = ("psk", "psfs")
+# Outcome change is defined for the two patient-specific complaint lists (domain.md §5, §7),
+# or for "activities": whichever of the two was used, converted to one direction.
+OUTCOME_MEASURES = ("psk", "psfs", "activities")
+# Criteria judged from recorded data with nothing to set but (for some) the side or window.
+DATA_CHECKS = {
+    "red_flags_clear",
+    "baselines_recorded",
+    "lumbar_mobility",
+    "single_leg_squat",
+    "full_load_without_red",
+}
 RATIO_SIDED = {"side_bridge_extensor_ratio"}
 DEFAULT_WINDOW_WEEKS = 2
-WINDOW_KINDS = {"pain_during_max", "adherence", "hold_time"}
+WINDOW_KINDS = {"pain_during_max", "adherence", "hold_time", "full_load_without_red"}
 LIMITS = {
     "sets": (1, 20),
     "reps_min": (1, 100),
@@ -71,6 +83,8 @@ LIMITS = {
     "seconds_per_week": (1, 120),
     "max_hold_seconds": (1, 600),
     "percent_per_week": (Decimal("0.01"), 50),
+    "minutes_per_week": (1, 60),
+    "target_duration_seconds": (60, 14400),
 }
 
 
@@ -217,9 +231,26 @@ def _check_rule(v: dict, problems: dict, has_harder_step: bool | None) -> None:
             problems["rule_kind"] = _l("A percentage per week needs a load in kg.")
         if v.get("percent_per_week") is None:
             problems["percent_per_week"] = _l("Give the percentage to add per week.")
+    elif kind == "duration_progression":
+        _check_duration_rule(v, problems)
     elif kind == "ladder_step" and has_harder_step is False:
         problems["rule_kind"] = _l(
             "This exercise has no harder step on its ladder: choose another rule."
+        )
+
+
+def _check_duration_rule(v: dict, problems: dict) -> None:
+    if v["dosage_type"] != "time":
+        problems["rule_kind"] = _l(
+            "Adding minutes works on a timed dose: choose a duration as the dosage."
+        )
+    if v.get("minutes_per_week") is None:
+        problems["minutes_per_week"] = _l("Give the minutes to add per week.")
+    if v.get("target_duration_seconds") is None:
+        problems["target_duration_seconds"] = _l("Give the target duration.")
+    elif (v.get("duration_seconds") or 0) > v["target_duration_seconds"]:
+        problems["target_duration_seconds"] = _l(
+            "The target must be at least the current duration."
         )
 
 
@@ -258,6 +289,8 @@ def engine_rule(v: Mapping[str, Any]) -> Rule:
         seconds_per_week=v.get("seconds_per_week"),
         max_hold_seconds=v.get("max_hold_seconds"),
         percent=v.get("percent_per_week"),
+        minutes_per_week=v.get("minutes_per_week"),
+        target_duration_seconds=v.get("target_duration_seconds"),
     )
 
 
@@ -287,6 +320,9 @@ def clean_criterion(
         v.update(comparison="==", target=Decimal(1), target_high=None, measure=None, side=None)
         if not v.get("label"):
             problems["label"] = _l("Say what the therapist checks, e.g. “no red flags”.")
+    if kind in DATA_CHECKS:
+        side = "each" if kind == "single_leg_squat" else None
+        v.update(comparison="==", target=Decimal(1), target_high=None, measure=None, side=side)
     if v.get("comparison") not in COMPARISONS:
         problems["comparison"] = _l("Choose one of the options.")
         return v, problems
@@ -330,7 +366,8 @@ _TARGET_LIMITS = {
     "adherence": (0, 2),
     "hold_time": (1, 600),
     "outcome_change": (-10, 10),
-    "ratio": (0, 10),
+    "ratio": (0, 100),  # a ratio, or the side-bridge asymmetry in %
+    "activity_score": (0, 10),
 }
 
 
@@ -356,8 +393,14 @@ def _check_subject(v: dict, problems: dict, hold_ids: Collection[int]) -> None:
             v["side"] = None
     elif kind == "outcome_change":
         if v.get("measure") not in OUTCOME_MEASURES:
-            problems["measure"] = _l("Choose PSK or PSFS.")
+            problems["measure"] = _l("Choose PSK, PSFS or the patient-specific activities.")
         v["side"] = None
+    elif kind == "activity_score":
+        if v.get("measure") not in ACTIVITY_SUBJECTS:
+            problems["measure"] = _l("Choose the sport or work activity or the mean.")
+        v["side"] = None
+    elif kind in DATA_CHECKS:
+        pass
     else:
         v["measure"] = None
         v["side"] = None

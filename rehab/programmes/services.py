@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import abort
+from flask_babel import force_locale
 from sqlalchemy import func, null, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -22,7 +22,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from rehab.audit.services import Action, record
+from rehab.audit.summaries import Summary
 from rehab.auth.models import Role, User
+from rehab.core.clock import clinic_today
+from rehab.core.concurrency import claim
 from rehab.core.db import utcnow
 from rehab.core.i18n import gettext as _
 from rehab.exercises.models import Exercise
@@ -33,6 +36,7 @@ from rehab.programmes import builtin
 from rehab.programmes.dosing import (
     DOSE_FIELDS,
     RULE_FIELDS,
+    DoseChanged,
     change_dose,
     record_first_version,
 )
@@ -45,6 +49,7 @@ from rehab.programmes.models import (
     PrescriptionVersion,
     Programme,
 )
+from rehab.programmes.texts import LANGUAGES, shown_value
 from rehab.programmes.wording import criterion_text, dose_text
 from rehab.training.models import ExerciseLog, TrainingSession
 
@@ -90,11 +95,6 @@ class BuilderError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-def clinic_today(clinic) -> dt.date:
-    """Today's date where the clinic is (a date, not a UTC timestamp)."""
-    return dt.datetime.now(ZoneInfo(clinic.timezone)).date()
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -209,17 +209,18 @@ def programme_summaries(patient_ids: Sequence[int]) -> dict[int, ProgrammeSummar
     )
     rows = db.session.execute(
         select(
-            Programme.patient_id, Programme.id, Programme.status, Phase.name, Phase.position,
-            phase_count,
+            Programme.patient_id, Programme.id, Programme.status, Phase.name, Phase.texts,
+            Phase.position, phase_count,
         )
         .outerjoin(Phase, Phase.id == Programme.current_phase_id)
         .where(Programme.patient_id.in_(patient_ids), Programme.status.in_(["active", "draft"]))
         .order_by(Programme.patient_id, Programme.created_at)
     ).all()  # fmt: skip
     summaries: dict[int, ProgrammeSummary] = {}
-    for patient_id, programme_id, status, name, position, count in rows:
+    for patient_id, programme_id, status, name, texts, position, count in rows:
         known = summaries.get(patient_id)
         if known is None or known.status != "active":  # active wins, else the newest draft
+            name = shown_value(name, texts, "name")
             summaries[patient_id] = ProgrammeSummary(programme_id, status, name, position, count)
     return summaries
 
@@ -289,25 +290,36 @@ def clinic_templates_statement(clinic_id: int):
 
 def clinic_template_choices(clinic_id: int) -> list[tuple[int, str]]:
     rows = db.session.execute(
-        select(Programme.id, Programme.title)
+        select(Programme.id, Programme.title, Programme.texts)
         .where(Programme.clinic_id == clinic_id, Programme.is_template.is_(True))
         .order_by(func.lower(Programme.title), Programme.id)
     )
-    return [(row.id, row.title) for row in rows]
+    return [(row.id, shown_value(row.title, row.texts, "title")) for row in rows]
 
 
 # --- one transaction per action -------------------------------------------------------------
 
 
 def _expect(programme: Programme, version: int | None) -> None:
+    """The programme is still at the version the form was opened at, and stays so until
+    this action commits.
+
+    One conditional write (``… WHERE version = :opened``) comes before any other: on
+    PostgreSQL it locks the programme's row, so a parallel action on the same programme
+    waits for this one and then finds the version moved on; on SQLite it starts the write
+    transaction, which keeps every other writer out until the commit.
+    """
     if version is None or programme.version != version:
+        raise ProgrammeChanged
+    if not claim(programme, Programme.version == version, updated_at=utcnow()):
+        db.session.rollback()
         raise ProgrammeChanged
 
 
 def _save(
     programme: Programme,
     action: str,
-    summary: str,
+    summary: Summary,
     *,
     object_type: str = "programme",
     object_id: int | None = None,
@@ -321,7 +333,7 @@ def _save(
         patient_id=programme.patient_id,
         object_type=object_type,
         object_id=object_id if object_id is not None else programme.id,
-        summary=summary[:500],
+        summary=summary,
         clinic_id=programme.clinic_id,
         actor=actor,
     )
@@ -360,8 +372,8 @@ def create_programme(
         if template is None:
             raise BuilderError(_("This template does not exist."), "source")
         programme.source_template = template.slug
-        programme.title = title or template.title(language)
-        programme.description = template.description(language)
+        programme.set_text("description", template.data.get("description"), language)
+        programme.set_text("title", title or template.data["title"], language)
         db.session.flush()
         _fill_from_builtin(programme, template, language, actor)
     elif kind == "clinic":
@@ -375,8 +387,9 @@ def create_programme(
         ):
             raise BuilderError(_("This template does not exist."), "source")
         programme.source_template = f"clinic:{source_programme.id}"
-        programme.title = title or source_programme.title
+        programme.copy_texts_from(source_programme)
         programme.description = source_programme.description
+        programme.title = title or source_programme.title  # typed: the therapist's own words
         db.session.flush()
         _copy_phases(source_programme, programme, actor)
     else:
@@ -386,7 +399,7 @@ def create_programme(
         patient_id=patient.id,
         object_type="programme",
         object_id=programme.id,
-        summary=f"programme created ({source})",
+        summary=Summary.of("programme_created", source=source),
         clinic_id=patient.clinic_id,
     )
     db.session.commit()
@@ -411,14 +424,14 @@ def _fill_from_builtin(
         phase = Phase(
             programme_id=programme.id,
             position=position,
-            name=builtin.text(data["name"], language),
-            goal=builtin.text(data.get("goal"), language),
             planned_weeks=data.get("planned_weeks"),
             schedule_kind=data.get("schedule", "per_week"),
             sessions_per_week=data.get("sessions_per_week"),
             weekdays=",".join(str(d) for d in data.get("weekdays", [])) or None,
             rotation=",".join(data.get("rotation", [])) or None,
         )
+        phase.set_text("name", data["name"], language)
+        phase.set_text("goal", data.get("goal"), language)
         db.session.add(phase)
         db.session.flush()
         keys: dict[str, Prescription] = {}
@@ -430,23 +443,25 @@ def _fill_from_builtin(
                 position=number,
                 **values,
             )
+            prescription.set_text("notes", rx.get("notes"), language)
+            prescription.set_text("band_colour", rx.get("band_colour"), language)
             db.session.add(prescription)
             keys[rx.get("key", rx["exercise"])] = prescription
         db.session.flush()
         for prescription in keys.values():
-            record_first_version(prescription, actor=actor, reason=_("From the template"))
+            record_first_version(prescription, actor=actor, reason_code="from_template")
         for number, item in enumerate(data.get("criterion", []), start=1):
             values = builtin.criterion_values(item, language)
             target = keys.get(item.get("prescription", ""))
-            db.session.add(
-                ExitCriterion(
-                    phase_id=phase.id,
-                    position=number,
-                    is_default=True,
-                    prescription_id=target.id if target else None,
-                    **values,
-                )
+            criterion = ExitCriterion(
+                phase_id=phase.id,
+                position=number,
+                is_default=True,
+                prescription_id=target.id if target else None,
+                **values,
             )
+            criterion.set_text("label", item.get("label"), language)
+            db.session.add(criterion)
     db.session.flush()
 
 
@@ -459,6 +474,7 @@ def _copy_phases(source: Programme, target: Programme, actor: User) -> None:
             **{name: getattr(phase, name) for name in PHASE_FIELDS},
             position=phase.position,
         )
+        copy.copy_texts_from(phase)
         db.session.add(copy)
         db.session.flush()
         mapping: dict[int, Prescription] = {}
@@ -472,23 +488,24 @@ def _copy_phases(source: Programme, target: Programme, actor: User) -> None:
                 session_label=rx.session_label,
                 **values,
             )
+            new.copy_texts_from(rx)
             db.session.add(new)
             mapping[rx.id] = new
         db.session.flush()
         for new in mapping.values():
-            record_first_version(new, actor=actor, reason=_("From the template"))
+            record_first_version(new, actor=actor, reason_code="from_template")
         for criterion in phase.criteria:
             values = {name: getattr(criterion, name) for name in CRITERION_FIELDS}
             linked = mapping.get(criterion.prescription_id or 0)
             values["prescription_id"] = linked.id if linked else None
-            db.session.add(
-                ExitCriterion(
-                    phase_id=copy.id,
-                    position=criterion.position,
-                    is_default=criterion.is_default,
-                    **values,
-                )
+            copied = ExitCriterion(
+                phase_id=copy.id,
+                position=criterion.position,
+                is_default=criterion.is_default,
+                **values,
             )
+            copied.copy_texts_from(criterion)
+            db.session.add(copied)
     db.session.flush()
 
 
@@ -501,7 +518,7 @@ def update_details(
     _expect(programme, version)
     programme.title = title
     programme.description = description
-    _save(programme, Action.UPDATE, "title and description changed")
+    _save(programme, Action.UPDATE, Summary.of("programme_details_changed"))
 
 
 def _phase_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -523,8 +540,13 @@ def add_phase(actor: User, programme: Programme, version: int, values: dict) -> 
     phase = Phase(programme_id=programme.id, position=position, **_phase_values(values))
     db.session.add(phase)
     db.session.flush()
-    _save(programme, Action.CREATE, f"phase {position} added", object_type="phase",
-          object_id=phase.id)  # fmt: skip
+    _save(
+        programme,
+        Action.CREATE,
+        Summary.of("phase_added", position=position),
+        object_type="phase",
+        object_id=phase.id,
+    )
     return phase
 
 
@@ -549,8 +571,13 @@ def update_phase(
         first = sorted(labels)[0]
         for prescription in active_prescriptions(phase):
             prescription.session_label = prescription.session_label or first
-    _save(programme, Action.UPDATE, f"phase {phase.position} changed", object_type="phase",
-          object_id=phase.id)  # fmt: skip
+    _save(
+        programme,
+        Action.UPDATE,
+        Summary.of("phase_changed", position=phase.position),
+        object_type="phase",
+        object_id=phase.id,
+    )
 
 
 def _has_logs(phase: Phase) -> bool:
@@ -577,8 +604,13 @@ def delete_phase(actor: User, programme: Programme, phase: Phase, version: int) 
         if later is not phase and later.position > position:
             later.position -= 1
             db.session.flush()
-    _save(programme, Action.DELETE, f"phase {position} deleted", object_type="phase",
-          object_id=phase.id)  # fmt: skip
+    _save(
+        programme,
+        Action.DELETE,
+        Summary.of("phase_deleted", position=position),
+        object_type="phase",
+        object_id=phase.id,
+    )
 
 
 def move_phase(
@@ -594,8 +626,13 @@ def move_phase(
     if programme.status != "draft" and (phase.started_on or other.started_on):
         raise BuilderError(_("Phases that have started keep their place."))
     _swap_positions(phase, other)
-    _save(programme, Action.UPDATE, f"phase moved {direction}", object_type="phase",
-          object_id=phase.id)  # fmt: skip
+    _save(
+        programme,
+        Action.UPDATE,
+        Summary.of("phase_moved", direction=direction),
+        object_type="phase",
+        object_id=phase.id,
+    )
 
 
 def _swap_positions(a: Phase, b: Phase) -> None:
@@ -612,14 +649,25 @@ def _swap_positions(a: Phase, b: Phase) -> None:
 # --- exit criteria -------------------------------------------------------------------------
 
 
-def _criterion_label(values: dict, phase: Phase) -> str:
+def _criterion_label(values: dict, phase: Phase) -> tuple[str, dict[str, str] | None]:
+    """The therapist's label as typed, or the criterion in words in both languages (the
+    system writes it, so every reader gets their own language)."""
     if values.get("label"):
-        return values["label"]
-    name = None
+        return values["label"], None
+    rx = None
     if values.get("prescription_id"):
         rx = next((p for p in phase.prescriptions if p.id == values["prescription_id"]), None)
-        name = rx.exercise.text("name", phase.programme.language) if rx else None
-    return criterion_text(_Values(values), name)[:200]
+    words = {}
+    for language in LANGUAGES:
+        with force_locale(language):
+            name = rx.exercise.text("name", language) if rx else None
+            words[language] = criterion_text(_Values(values), name)[:200]
+    return words[phase.programme.language], words
+
+
+def _label_criterion(criterion: ExitCriterion, label: str, words: dict[str, str] | None) -> None:
+    criterion.texts = {**(criterion.texts or {}), "label": words} if words else criterion.texts
+    criterion.label = label
 
 
 @dataclass
@@ -636,11 +684,14 @@ def add_criterion(
     _expect(programme, version)
     position = max((c.position for c in phase.criteria), default=0) + 1
     data = {name: values.get(name) for name in CRITERION_FIELDS}
-    data["label"] = _criterion_label(data, phase)
+    label, words = _criterion_label(data, phase)
+    data.pop("label")
     criterion = ExitCriterion(phase_id=phase.id, position=position, is_default=False, **data)
+    _label_criterion(criterion, label, words)
+    data["label"] = label
     db.session.add(criterion)
     db.session.flush()
-    _save(programme, Action.CREATE, f"exit criterion added: {data['label']}",
+    _save(programme, Action.CREATE, Summary.of("criterion_added", label=data["label"]),
           object_type="exit_criterion", object_id=criterion.id)  # fmt: skip
     return criterion
 
@@ -650,15 +701,18 @@ def update_criterion(
 ) -> None:
     _expect(programme, version)
     data = {name: values.get(name) for name in CRITERION_FIELDS}
-    data["label"] = _criterion_label(data, criterion.phase)
+    label, words = _criterion_label(data, criterion.phase)
+    data.pop("label")
     for name, value in data.items():
         setattr(criterion, name, value)
+    _label_criterion(criterion, label, words)
+    data["label"] = label
     # Changed by the therapist: no longer the template's default.
     criterion.is_default = False
     if criterion.kind != "therapist_check":
         criterion.checked_at = None
         criterion.checked_by_id = None
-    _save(programme, Action.UPDATE, f"exit criterion changed: {data['label']}",
+    _save(programme, Action.UPDATE, Summary.of("criterion_changed", label=data["label"]),
           object_type="exit_criterion", object_id=criterion.id)  # fmt: skip
 
 
@@ -667,7 +721,7 @@ def delete_criterion(
 ) -> None:
     _expect(programme, version)
     db.session.delete(criterion)
-    _save(programme, Action.DELETE, f"exit criterion deleted: {criterion.label}",
+    _save(programme, Action.DELETE, Summary.of("criterion_deleted", label=criterion.label),
           object_type="exit_criterion", object_id=criterion.id)  # fmt: skip
 
 
@@ -680,9 +734,10 @@ def tick_criterion(
         raise BuilderError(_("Only a therapist's check can be ticked."))
     criterion.checked_at = utcnow() if checked else None
     criterion.checked_by_id = actor.id if checked else None
-    verb = "ticked" if checked else "unticked"
-    _save(programme, Action.UPDATE, f"exit criterion {verb}: {criterion.label}",
-          object_type="exit_criterion", object_id=criterion.id)  # fmt: skip
+    summary = Summary.of(
+        "criterion_ticked" if checked else "criterion_unticked", label=criterion.label
+    )
+    _save(programme, Action.UPDATE, summary, object_type="exit_criterion", object_id=criterion.id)
 
 
 # --- prescriptions ---------------------------------------------------------------------------
@@ -708,8 +763,8 @@ def add_prescription(
     )
     db.session.add(prescription)
     db.session.flush()
-    record_first_version(prescription, actor=actor, reason=_("Prescribed"))
-    _save(programme, Action.CREATE, f"exercise {exercise.id} prescribed",
+    record_first_version(prescription, actor=actor, reason_code="prescribed")
+    _save(programme, Action.CREATE, Summary.of("exercise_prescribed", exercise_id=exercise.id),
           object_type="prescription", object_id=prescription.id)  # fmt: skip
     return prescription
 
@@ -729,19 +784,23 @@ def change_prescription(
     if not reason:
         raise BuilderError(_("Say briefly why the dose changes."), "reason")
     changes = {name: values.get(name) for name in PRESCRIPTION_FIELDS if name != "paused"}
-    new_version = change_dose(
-        prescription,
-        changes,
-        actor=actor,
-        reason=reason,
-        today=clinic_today(actor.clinic),
-    )
+    try:
+        new_version = change_dose(
+            prescription,
+            changes,
+            actor=actor,
+            reason=reason,
+            today=clinic_today(actor.clinic),
+        )
+    except DoseChanged:  # e.g. a suggestion was accepted since the form was opened
+        db.session.rollback()
+        raise ProgrammeChanged from None
     label_changed = prescription.session_label != values.get("session_label")
     prescription.session_label = values.get("session_label")
     if new_version is None and not label_changed:
         db.session.rollback()
         return None
-    summary = f"dose changed to version {prescription.current_version}: {reason}"
+    summary = Summary.of("dose_changed", version=prescription.current_version, reason=reason)
     _save(programme, Action.UPDATE, summary, object_type="prescription",
           object_id=prescription.id)  # fmt: skip
     return new_version
@@ -759,7 +818,8 @@ def move_prescription(
     ordered[index], ordered[other] = ordered[other], ordered[index]
     for number, item in enumerate(ordered, start=1):
         item.position = number
-    _save(programme, Action.UPDATE, f"exercise moved {direction}", object_type="prescription",
+    _save(programme, Action.UPDATE, Summary.of("prescription_moved", direction=direction),
+          object_type="prescription",
           object_id=prescription.id)  # fmt: skip
 
 
@@ -773,10 +833,10 @@ def remove_prescription(
     archived = bool(logged_counts([prescription.id]))
     if archived:
         prescription.archived_at = utcnow()
-        action, summary = Action.UPDATE, "exercise removed (archived: sessions were logged)"
+        action, summary = Action.UPDATE, Summary.of("prescription_archived")
     else:
         db.session.delete(prescription)
-        action, summary = Action.DELETE, "exercise removed"
+        action, summary = Action.DELETE, Summary.of("prescription_removed")
     db.session.flush()
     remaining = [p for p in active_prescriptions(phase) if p is not prescription]
     for number, item in enumerate(sorted(remaining, key=lambda p: p.position), start=1):
@@ -826,16 +886,19 @@ def activate(
             )
         _finish(previous, today)
         record(Action.UPDATE, patient_id=previous.patient_id, object_type="programme",
-               object_id=previous.id, summary="programme completed (another was activated)",
+               object_id=previous.id, summary=Summary.of("programme_completed_by_activation"),
                clinic_id=previous.clinic_id)  # fmt: skip
         # The partial unique index allows one active row: the old one is written first.
-        db.session.flush()
+        try:
+            db.session.flush()
+        except StaleDataError:  # another request completed or changed it meanwhile
+            db.session.rollback()
+            raise ProgrammeChanged from None
     programme.status = "active"
     programme.started_on = today
     programme.ended_on = None
     first = phases[0]
-    first.started_on = today
-    first.ended_on = None
+    _start_phase(first, today)
     programme.current_phase_id = first.id
     db.session.add(
         PhaseChange(
@@ -843,15 +906,25 @@ def activate(
             from_phase_id=None,
             to_phase_id=first.id,
             changed_by_id=actor.id,
-            note=_("Programme started"),
+            note_code="programme_started",
         )
     )
     try:
-        _save(programme, Action.UPDATE, "programme activated")
+        _save(programme, Action.UPDATE, Summary.of("programme_activated"))
     except IntegrityError:
         raise BuilderError(
             _("Another programme of this patient was activated at the same moment.")
         ) from None
+
+
+def _start_phase(phase: Phase, today: dt.date) -> None:
+    """The phase starts today, and so do its doses: a schedule ("5 minutes longer every
+    week") counts from now, not from the day the programme was built, and sessions before
+    today belong to the phase before (rehab.training.dose_days)."""
+    phase.started_on = today
+    phase.ended_on = None
+    for prescription in active_prescriptions(phase):
+        prescription.dose_since = today
 
 
 def _finish(programme: Programme, today: dt.date) -> None:
@@ -870,7 +943,7 @@ def complete(actor: User, programme: Programme, version: int, *, conclusion: str
         raise BuilderError(_("Only an active programme can be completed."))
     _finish(programme, clinic_today(actor.clinic))
     programme.conclusion = conclusion
-    _save(programme, Action.UPDATE, "programme completed")
+    _save(programme, Action.UPDATE, Summary.of("programme_completed"))
 
 
 def change_phase(
@@ -898,8 +971,7 @@ def change_phase(
         )
     today = clinic_today(actor.clinic)
     current.ended_on = today
-    target.started_on = today
-    target.ended_on = None
+    _start_phase(target, today)
     programme.current_phase_id = target.id
     db.session.add(
         PhaseChange(
@@ -910,8 +982,15 @@ def change_phase(
             note=note,
         )
     )
-    word = "advanced" if direction == "next" else "stepped back"
-    _save(programme, Action.UPDATE, f"phase {word} to {target.position}: {note}")
+    _save(
+        programme,
+        Action.UPDATE,
+        Summary.of(
+            "phase_advanced" if direction == "next" else "phase_stepped_back",
+            position=target.position,
+            note=note,
+        ),
+    )
     return target
 
 
@@ -925,7 +1004,7 @@ def delete_programme(actor: User, programme: Programme, version: int) -> None:
         patient_id=programme.patient_id,
         object_type="template" if programme.is_template else "programme",
         object_id=programme.id,
-        summary=f"deleted: {programme.title}"[:500],
+        summary=Summary.of("deleted", title=programme.title),
         clinic_id=programme.clinic_id,
     )
     db.session.delete(programme)
@@ -959,7 +1038,7 @@ def save_as_template(
     db.session.flush()
     _copy_phases(programme, template, actor)
     record(Action.CREATE, object_type="template", object_id=template.id,
-           summary=f"template saved from programme {programme.id}: {title}"[:500],
+           summary=Summary.of("template_saved", programme_id=programme.id, title=title),
            clinic_id=actor.clinic_id)  # fmt: skip
     db.session.commit()
     return template
@@ -973,4 +1052,6 @@ def rename_template(
         abort(404)
     template.title = title
     template.description = description
-    _save(template, Action.UPDATE, f"template renamed: {title}", object_type="template")
+    _save(
+        template, Action.UPDATE, Summary.of("template_renamed", title=title), object_type="template"
+    )

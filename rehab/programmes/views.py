@@ -7,13 +7,14 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from rehab.auth.access import patient_required, staff_required
+from rehab.core.clock import clinic_today
 from rehab.core.forms import choices
 from rehab.core.i18n import gettext as _
-from rehab.core.pages import page_arg
+from rehab.core.pages import filter_args, page_arg
 from rehab.core.vocabulary import EXERCISE_CATEGORIES, PROGRESSION_MODES, RULE_KINDS
 from rehab.extensions import db
 from rehab.patients.services import own_patient_record, patient_for
-from rehab.programmes import bp, builtin, library, services
+from rehab.programmes import bp, builtin, library, reasons, services
 from rehab.programmes.advancement import phase_status
 from rehab.programmes.forms import (
     ActivateForm,
@@ -34,6 +35,9 @@ from rehab.programmes.services import BuilderError, ProgrammeChanged
 from rehab.programmes.wording import dose_text, mode_text, rule_text, schedule_text
 
 TEMPLATES_PAGE_SIZE = 20
+
+
+bp.add_app_template_global(reasons.phase_change_note, "phase_change_note")
 
 
 def _language() -> str:
@@ -116,7 +120,7 @@ def new(patient_id: int):
 @staff_required
 def show(programme_id: int):
     programme = services.programme_for(current_user, programme_id, tree=True)
-    today = services.clinic_today(current_user.clinic)
+    today = clinic_today(current_user.clinic)
     phase = services.current_phase(programme)
     statuses = phase_status(programme, phase, today=today) if phase else []
     changes = services.phase_changes(programme) if not programme.is_template else []
@@ -378,7 +382,7 @@ def delete_phase(programme_id: int, phase_id: int):
 
 def _hold_prescriptions(programme, phase):
     return [
-        (rx, rx.exercise.text("name", programme.language))
+        (rx, rx.exercise.text("name", _language()))
         for rx in services.active_prescriptions(phase)
         if rx.dosage_type == "hold"
     ]
@@ -478,6 +482,7 @@ def pick_exercise(programme_id: int, phase_id: int):
     return render_template(
         "programmes/picker.html",
         programme=programme,
+        filters=filter_args(form),
         phase=phase,
         form=form,
         pagination=pagination,
@@ -565,12 +570,17 @@ def prescription_history(programme_id: int, prescription_id: int):
     programme = services.programme_for(current_user, programme_id, tree=True)
     prescription = services.prescription_of(programme, prescription_id)
     versions = services.prescription_versions(prescription)
-    exercises = services.exercises_by_id(v.exercise_id for v in versions)
+    exercises = services.exercises_by_id(
+        {v.exercise_id for v in versions} | reasons.exercise_ids(versions)
+    )
+    language = _language()
+    names = {eid: exercise.text("name", language) for eid, exercise in exercises.items()}
     return render_template(
         "programmes/history.html",
         programme=programme,
         prescription=prescription,
         versions=versions,
+        why={v.id: reasons.version_reason(v, names) for v in versions},
         exercises=exercises,
         language=_language(),
         dose_text=dose_text,

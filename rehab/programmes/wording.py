@@ -19,6 +19,7 @@ from flask_babel import force_locale, get_locale
 
 from rehab.core.i18n import format_decimal
 from rehab.core.i18n import gettext as _
+from rehab.core.i18n import lazy_gettext as _l
 from rehab.patients.measures import MEASURES, RATIOS
 from rehab.programmes.models import Prescription
 from rehab.progress.progression import Dose
@@ -90,9 +91,17 @@ _FIELDS = (
 )  # fmt: skip
 
 
+def proposed_dose(prescription: Prescription, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole dose a suggestion proposes: its changed values over the prescription's
+    others (sides, rest, tempo, days a week stay as they are when the dose is accepted)."""
+    return {**_dose_values(prescription), **changes}
+
+
 def dose_text(item: Prescription | Dose | Mapping[str, Any], language: str | None = None) -> str:
     """The dose in words, e.g. "3 × 8–12 herhalingen, 12 kg, rust 60 s" (nl)."""
     v = _dose_values(item)
+    if isinstance(item, Prescription) and v.get("band_colour"):  # a template's, in both
+        v = {**v, "band_colour": item.shown("band_colour", language)}
     with _language(language):
         parts = [_amount(v)]
         side = {"each": _("each side"), "left": _("left only"), "right": _("right only")}
@@ -159,8 +168,8 @@ def mode_text(mode: str) -> str:
     return _(
         "Pain-contingent: a step up only after 2 sessions with pain during exercise of at "
         "most 3/10 and the next morning at baseline; amber (4–5) repeats the dose, red "
-        "(above 5, or worse the next morning) steps back (pain-monitoring model, "
-        "Silbernagel 2007)."
+        "(pain during or after above 5, or worse the next morning) steps back "
+        "(pain-monitoring model, Silbernagel 2007)."
     )
 
 
@@ -199,6 +208,12 @@ def rule_text(v: Prescription | Mapping[str, Any]) -> str:
             pct=number(v.get("percent_per_week")),
             kg=number(step) if step else number(Decimal("0.5")),
         )
+    if kind == "duration_progression":
+        return _(
+            "Duration progression: add %(minutes)s min per week up to %(target)s.",
+            minutes=v.get("minutes_per_week"),
+            target=duration(v.get("target_duration_seconds")),
+        )
     if kind == "ladder_step":
         return _(
             "Step up to the harder exercise on the ladder when the top of the dose is "
@@ -209,7 +224,7 @@ def rule_text(v: Prescription | Mapping[str, Any]) -> str:
 
 _RULE_FIELDS = (
     "mode", "rule_kind", "load_increment_kg", "load_increment_pct", "seconds_per_week",
-    "max_hold_seconds", "percent_per_week",
+    "max_hold_seconds", "percent_per_week", "minutes_per_week", "target_duration_seconds",
 )  # fmt: skip
 
 
@@ -254,7 +269,13 @@ def measure_label(key: str | None) -> str:
         return str(MEASURES[key].label)
     if key in RATIOS:
         return str(RATIOS[key])
-    return {"psk": "PSK", "psfs": "PSFS"}.get(key or "", key or "")
+    return {
+        "psk": "PSK",
+        "psfs": "PSFS",
+        "activities": _("the patient-specific activities (PSK or PSFS)"),
+        "sport_work": _("the sport or work activity"),
+        "mean": _("the mean of the patient-specific activities"),
+    }.get(key or "", key or "")
 
 
 def target_text(comparison: str, target: Any, high: Any = None, unit: str = "") -> str:
@@ -311,7 +332,31 @@ def criterion_text(c, prescription_name: str | None = None) -> str:
             measure=measure_label(c.measure),
             target=target_text(c.comparison, c.target, c.target_high),
         )
+    if kind == "activity_score":
+        return _(
+            "Score of %(subject)s %(target)s/10 (0 = unable … 10 = as before)",
+            subject=measure_label(c.measure),
+            target=target_text(c.comparison, c.target, c.target_high),
+        )
+    if kind == "full_load_without_red":
+        return _(
+            "%(weeks)s weeks at the full planned load without a red response",
+            weeks=c.window_weeks,
+        )
+    if kind in _DATA_CHECK_TEXTS:
+        return str(_DATA_CHECK_TEXTS[kind])
     return c.label or ""
+
+
+_DATA_CHECK_TEXTS = {
+    "red_flags_clear": _l("No red flags on the latest analysis"),
+    "baselines_recorded": _l("Baselines of NPRS and PSK/PSFS recorded"),
+    "lumbar_mobility": _l(
+        "Modified Schober or finger-floor distance improved beyond its smallest detectable "
+        "change (1.8 cm; 9.8 cm), or Schober normal (5 cm or more)"
+    ),
+    "single_leg_squat": _l("Single-leg squat good on all five items, each side"),
+}
 
 
 def _percent(fraction: Any) -> Decimal | None:
@@ -324,6 +369,8 @@ def actual_text(kind: str, actual: Any, measure: str | None = None) -> str:
     """The value a criterion was judged on, for the programme page."""
     if actual is None:
         return _("no data yet")
+    if kind in _ACTUAL_TEXTS:
+        return _ACTUAL_TEXTS[kind](actual)
     if isinstance(actual, tuple):
         left, right = actual
         return _(
@@ -334,6 +381,8 @@ def actual_text(kind: str, actual: Any, measure: str | None = None) -> str:
     if kind == "measure":
         unit = str(MEASURES[measure].unit) if measure in MEASURES else ""
         return f"{number(actual)} {unit}".strip()
+    if kind == "ratio" and measure == "side_bridge_asymmetry":
+        return f"{number(round(float(actual), 1))} %"
     if kind == "ratio":
         return number(round(float(actual), 2))
     if kind == "pain_during_max":
@@ -350,3 +399,86 @@ def actual_text(kind: str, actual: Any, measure: str | None = None) -> str:
     if kind == "therapist_check":
         return _("ticked") if actual else _("not yet ticked")
     return number(actual)
+
+
+def _activity(score) -> str:
+    """ "PSK 1 (9/10 as before)" or "PSFS 9": a PSK score with what it means on the one scale."""
+    name = "PSK" if str(score.instrument) == "psk" else "PSFS"
+    if name == "PSFS":
+        return f"{name} {number(score.score)}"
+    return _("%(name)s %(score)s (%(ability)s/10 as before)", name=name,
+             score=number(score.score), ability=number(score.ability))  # fmt: skip
+
+
+def _red_flags(codes) -> str:
+    from rehab.patients.vocabulary import RED_FLAGS
+
+    if not codes:
+        return _("none ticked")
+    return "; ".join(str(RED_FLAGS.get(code, code)) for code in codes)
+
+
+def _baselines(baselines) -> str:
+    nprs = number(baselines.nprs) if baselines.nprs is not None else "–"
+    activities = number(baselines.activities) if baselines.activities is not None else "–"
+    return _("NPRS %(nprs)s · activities %(activities)s", nprs=nprs, activities=activities)
+
+
+def _mobility(m) -> str:
+    parts = []
+    if m.schober_latest is not None:
+        parts.append(_("Schober %(first)s → %(latest)s cm", first=number(m.schober_first),
+                       latest=number(m.schober_latest)))  # fmt: skip
+    if m.floor_latest is not None:
+        parts.append(_("finger-floor %(first)s → %(latest)s cm", first=number(m.floor_first),
+                       latest=number(m.floor_latest)))  # fmt: skip
+    return " · ".join(parts)
+
+
+def _squat(good) -> str:
+    left, right = good
+    return _("good on %(left)s/5 left · %(right)s/5 right", left=left, right=right)
+
+
+def _full_load(actual) -> str:
+    full, required, reds = actual
+    return _("%(full)s of %(required)s weeks at full load · %(reds)s red", full=full,
+             required=required, reds=reds)  # fmt: skip
+
+
+_ACTUAL_TEXTS = {
+    "activity_score": _activity,
+    "red_flags_clear": _red_flags,
+    "baselines_recorded": _baselines,
+    "lumbar_mobility": _mobility,
+    "single_leg_squat": _squat,
+    "full_load_without_red": _full_load,
+}
+
+
+def criterion_note_text(note) -> str:
+    """What a criterion's result needs to say besides its value (a Reason), in words."""
+    values = note.values
+    if note.code == "window_not_covered":
+        return _(
+            "Not yet judged: the phase has run %(weeks)s of the %(required)s weeks this needs.",
+            weeks=values.get("weeks"),
+            required=values.get("required"),
+        )
+    if note.code == "age_first_episode":
+        return _(
+            "Age %(age)s at a first episode is a suggested red flag the therapist did not tick.",
+            age=values.get("age"),
+        )
+    if note.code == "baselines_missing":
+        names = {"nprs": "NPRS", "activities": "PSK/PSFS"}
+        missing = ", ".join(names.get(name, name) for name in values.get("missing", []))
+        return _("Not recorded yet: %(missing)s.", missing=missing)
+    if note.code == "schober_normal":
+        return _("Schober %(cm)s cm is normal (5 cm or more).", cm=number(values.get("cm")))
+    if note.code == "improved_beyond_sdc":
+        return _(
+            "%(measure)s improved beyond its smallest detectable change.",
+            measure=measure_label(values.get("measure")),
+        )
+    return note.code

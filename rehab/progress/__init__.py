@@ -9,7 +9,9 @@ example in ``tests/progress``. Modules:
 - ``volume``      -- volume load (sets × reps × kg) and time under tension for holds.
 - ``adherence``   -- sessions and exercises done versus prescribed.
 - ``pain``        -- the pain-monitoring traffic light (Silbernagel 2007) and its baseline.
-- ``progression`` -- ``Dose``/``Rule``/``LoggedExercise`` and the progression ``suggest()``.
+- ``dose``        -- ``Dose``/``Rule``/``LoggedExercise`` and effort on RPE or RIR.
+- ``dose_changes`` -- a load raised by the equipment's step, a dose cut 10–20 % on red.
+- ``progression`` -- the progression ``suggest()``: progress, hold or regress.
 - ``criteria``    -- phase exit criteria evaluated against values the caller gathers.
 - ``assessment``  -- movement-analysis ratios, reference checks, PROM scoring, MCID/SDC.
 """

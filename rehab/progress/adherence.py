@@ -1,7 +1,10 @@
 """Adherence: sessions and exercises done versus prescribed.
 
-Fractions are not capped at 1: more sessions than prescribed shows as more than 100 %,
-which the therapist may want to see. Nothing prescribed → None (no fraction to give).
+Adherence is the share of the plan that was done: it never exceeds 100 %; sessions beyond
+the plan are counted as extra and shown as such ("3 of 3, 1 extra", not 133 %), so that
+an extra session in one week never hides a missed one in another (issue 14).
+``adherence_fraction`` is the plain ratio done ÷ prescribed, for callers that say why it
+exceeds 1. Nothing prescribed → None (no fraction to give).
 """
 
 from __future__ import annotations
@@ -18,13 +21,42 @@ class _MaybeSkipped(Protocol):
 
 
 @dataclass(frozen=True)
+class PlanShare:
+    """Done against planned: the share of the plan done (at most 1) and what came on top."""
+
+    done: int
+    planned: int
+
+    def __post_init__(self) -> None:
+        if self.done < 0 or self.planned < 0:
+            raise ValueError("counts must not be negative")
+
+    @property
+    def fraction(self) -> float | None:
+        """Planned sessions done ÷ planned, capped at 1; None when nothing was planned."""
+        return adherence_fraction(min(self.done, self.planned), self.planned)
+
+    @property
+    def extra(self) -> int:
+        """Sessions beyond the plan (0 when the plan was not exceeded)."""
+        return max(0, self.done - self.planned)
+
+
+@dataclass(frozen=True)
 class WeekAdherence:
-    """Sessions done in a calendar week (Monday–Sunday) against the prescription."""
+    """Sessions done in a calendar week (Monday–Sunday) against the prescription.
+
+    ``fraction`` is the plain ratio (it may exceed 1); ``share`` caps it and counts extras.
+    """
 
     week_start: date
     done: int
     prescribed: int
     fraction: float | None
+
+    @property
+    def share(self) -> PlanShare:
+        return PlanShare(self.done, self.prescribed)
 
 
 def adherence_fraction(done: float, prescribed: float) -> float | None:

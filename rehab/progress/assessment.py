@@ -1,25 +1,37 @@
 """Derived values for movement analyses and outcome measures (domain.md §6–7).
 
 Reference checks return the value with a flag (``None`` where no reference applies, e.g.
-the Biering-Sørensen cut-off only exists for men). Changes between two analyses say
-whether they pass the measure's MCID or smallest detectable change where one is known,
-with the direction of improvement handled per measure.
+the Biering-Sørensen cut-off only exists for men) and, where the reference needs saying, a
+note as a code with values (e.g. ``no_validated_cutoff``). Changes between two analyses say
+whether they pass the measure's MCID, smallest detectable change or the clinic's own
+threshold where one is known, with the direction of improvement handled per measure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+
+from rehab.progress.reasons import Reason
 
 SCHOBER_NORMAL_MIN_CM = 5.0
 FIVE_TIMES_SIT_TO_STAND_UPPER_NORMAL_S = 12.4
 BIERING_SORENSEN_CAP_S = 240.0
+# Men holding < 176 s had low back pain within a year; > 198 s predicted its absence
+# (Biering-Sørensen 1984). No cut-off is validated for women (domain.md §6).
 BIERING_SORENSEN_MEN_LIMIT_S = 176.0
+# Smallest detectable change in current low back pain (Latimer 1999; domain.md §6).
+BIERING_SORENSEN_SDC_S = 32.0
+# KNGF 2021 red flag: age over 50 at a first episode (domain.md §5).
+AGE_FIRST_EPISODE_OVER = 50
 STRAIGHT_LEG_RAISE_POSITIVE_DEG = (30.0, 70.0)
 FLEXOR_EXTENSOR_LIMIT = 1.0
 SIDE_BRIDGE_BALANCE = (0.95, 1.05)
+# Side-bridge asymmetry above 5 % is flagged whichever side is stronger (domain.md §6).
+SIDE_BRIDGE_ASYMMETRY_LIMIT_PCT = 5.0
 SIDE_BRIDGE_EXTENSOR_LIMIT = 0.75
 TSK17_REVERSED_ITEMS = (4, 8, 12, 16)
 TSK17_HIGH_FEAR_ABOVE = 37
@@ -37,6 +49,12 @@ class Direction(StrEnum):
 class ThresholdKind(StrEnum):
     MCID = "mcid"  # minimal clinically important difference
     SDC = "sdc"  # smallest detectable change
+    CLINIC = "clinic"  # the clinic's own threshold where no MCID is published (PSK)
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
 
 
 class StartBackGroup(StrEnum):
@@ -64,10 +82,14 @@ class SideBridgeExtensor:
 
 @dataclass(frozen=True)
 class ReferenceCheck:
-    """A measured value against a published reference (``flagged`` None: no reference applies)."""
+    """A measured value against a published reference (``flagged`` None: no reference applies).
+
+    ``note`` says what the reader must know beside the value, e.g. that no cut-off exists.
+    """
 
     value: float
     flagged: bool | None
+    note: Reason | None = None
 
 
 def asymmetry_pct(left: float, right: float) -> float | None:
@@ -92,11 +114,26 @@ def flexor_extensor_ratio(flexor_s: float | None, extensor_s: float | None) -> R
     return RatioCheck(value, None if value is None else value >= FLEXOR_EXTENSOR_LIMIT)
 
 
+def side_bridge_asymmetry(left_s: float | None, right_s: float | None) -> RatioCheck:
+    """Side-bridge asymmetry |L − R| ÷ max(L, R) × 100 %, flagged above 5 % (domain.md §6).
+
+    Symmetric by construction: 100 s against 95.1 s is 4.9 % whichever side is the stronger
+    (McGill 1999 states the balance as right ÷ left 0.95–1.05).
+    """
+    if left_s is None or right_s is None or left_s < 0 or right_s < 0:
+        return RatioCheck(None, None)
+    pct = asymmetry_pct(left_s, right_s)
+    return RatioCheck(pct, None if pct is None else pct > SIDE_BRIDGE_ASYMMETRY_LIMIT_PCT)
+
+
 def side_bridge_balance(right_s: float | None, left_s: float | None) -> RatioCheck:
-    """Right ÷ left side bridge, flagged outside 0.95–1.05 (McGill 1999)."""
+    """Right ÷ left side bridge (McGill 1999), flagged when the asymmetry is above 5 %.
+
+    The ratio is shown as McGill writes it, but judged by the asymmetry: a fixed 0.95–1.05
+    band on right ÷ left would flag 4.9 % one way round and not the other (domain.md §6).
+    """
     value = _ratio(right_s, left_s)
-    low, high = SIDE_BRIDGE_BALANCE
-    return RatioCheck(value, None if value is None else not low <= value <= high)
+    return RatioCheck(value, side_bridge_asymmetry(left_s, right_s).flagged)
 
 
 def side_bridge_extensor_ratio(
@@ -127,14 +164,44 @@ def _side_extensor(side_s: float | None, extensor_s: float | None) -> RatioCheck
 def biering_sorensen(seconds: float, sex: str | None) -> ReferenceCheck:
     """Extensor endurance capped at 240 s; in men < 176 s is flagged (Biering-Sørensen 1984).
 
-    The cut-off predicted low back pain within a year in men only: for women or an
-    unknown sex the value is shown without a flag.
+    The cut-off predicted low back pain within a year in men only (domain.md §6): for a
+    woman, or when the sex is not recorded, nothing is flagged and the note
+    ``no_validated_cutoff`` {sex} says so instead of staying silent. A flagged man gets
+    ``below_men_cutoff`` {limit}.
     """
     if seconds < 0:
         raise ValueError("seconds must not be negative")
     capped = min(seconds, BIERING_SORENSEN_CAP_S)
-    is_man = sex is not None and sex.lower() == "male"
-    return ReferenceCheck(capped, capped < BIERING_SORENSEN_MEN_LIMIT_S if is_man else None)
+    if sex == Sex.MALE:
+        flagged = capped < BIERING_SORENSEN_MEN_LIMIT_S
+        note = Reason("below_men_cutoff", {"limit": BIERING_SORENSEN_MEN_LIMIT_S})
+        return ReferenceCheck(capped, flagged, note if flagged else None)
+    known = sex if sex == Sex.FEMALE else None
+    return ReferenceCheck(capped, None, Reason("no_validated_cutoff", {"sex": known}))
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Age in whole years on ``day`` (a birthday counts from that day)."""
+    if day < date_of_birth:
+        raise ValueError("the day lies before the date of birth")
+    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - int(before_birthday)
+
+
+def age_first_episode_flag(
+    date_of_birth: date | None, first_episode: bool | None, day: date
+) -> Reason | None:
+    """Red flag to suggest: age over 50 at a first episode (KNGF 2021; domain.md §5).
+
+    Over 50 means 51 or older in whole years. Unknown birth date or episode → None: nothing
+    to suggest. The therapist confirms it; it is never ticked for them.
+    """
+    if date_of_birth is None or not first_episode or day < date_of_birth:
+        return None
+    age = age_on(date_of_birth, day)
+    if age <= AGE_FIRST_EPISODE_OVER:
+        return None
+    return Reason("age_first_episode", {"age": age, "limit": AGE_FIRST_EPISODE_OVER})
 
 
 def modified_schober(cm: float) -> ReferenceCheck:
@@ -172,15 +239,19 @@ CHANGE_RULES: dict[str, ChangeRule] = {
     "nprs": ChangeRule(True, 2, 30, ThresholdKind.MCID, "Ostelo 2008"),
     "psfs_mean": ChangeRule(False, 2, None, ThresholdKind.MCID, "Stratford 1995"),
     "psfs_item": ChangeRule(False, 3, None, ThresholdKind.MCID, "Stratford 1995"),
-    # PSK has no published MCID: 2 points is the product's phase-3 default (domain.md §5).
-    "psk": ChangeRule(True, 2, None, ThresholdKind.MCID, "domain.md §5 (default)"),
+    # PSK has no published MCID (domain.md §7): 2 points is the clinic's threshold, the
+    # product's phase-3 default (domain.md §5), and is labelled as such.
+    "psk": ChangeRule(True, 2, None, ThresholdKind.CLINIC, "domain.md §5 (clinic threshold)"),
     "qbpds": ChangeRule(True, 20, 30, ThresholdKind.MCID, "Ostelo 2008"),
     "odi": ChangeRule(True, 10, None, ThresholdKind.MCID, "Ostelo 2008"),
     "rmdq": ChangeRule(True, 5, 30, ThresholdKind.MCID, "Ostelo 2008"),
     "modified_schober": ChangeRule(False, 1.8, None, ThresholdKind.SDC, "domain.md §6"),
     "finger_floor_distance": ChangeRule(True, 9.8, None, ThresholdKind.SDC, "Robinson 2014"),
+    # SDC 32 s in current low back pain (48 s after an earlier episode; Latimer 1999).
+    "biering_sorensen": ChangeRule(
+        False, BIERING_SORENSEN_SDC_S, None, ThresholdKind.SDC, "Latimer 1999"
+    ),
     # Direction only: no MCID/SDC the product relies on.
-    "biering_sorensen": ChangeRule(False),
     "mcgill_flexor": ChangeRule(False),
     "side_bridge_left": ChangeRule(False),
     "side_bridge_right": ChangeRule(False),

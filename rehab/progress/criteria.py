@@ -2,8 +2,11 @@
 
 No validated criteria-based return-to-sport protocol exists for low back pain: every
 criterion is a configurable default. A result is "met", "unmet" or "unknown" (data
-missing), always with the actual value so the therapist sees how close the patient is.
-The caller gathers values over ``window_weeks`` (and the side) the criterion names.
+missing), always with the actual value so the therapist sees how close the patient is,
+and where it needs saying a note (a code with values). The caller gathers values over
+``window_weeks`` (and the side) the criterion names. A criterion that recorded data can
+answer is judged from the data; only a "therapist_check" is ticked by hand, and the
+therapist signs off every phase change (domain.md §5).
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from rehab.progress.assessment import SCHOBER_NORMAL_MIN_CM, measure_change
+from rehab.progress.pain import Light
+from rehab.progress.reasons import Reason
 
 NEXT_MORNING_WINDOW_DAYS = 7
 
@@ -25,6 +32,13 @@ class CriterionKind(StrEnum):
     HOLD_TIME = "hold_time"
     THERAPIST_CHECK = "therapist_check"
     OUTCOME_CHANGE = "outcome_change"
+    # Judged from recorded data (issue 14): what a therapist used to tick by hand.
+    RED_FLAGS_CLEAR = "red_flags_clear"
+    BASELINES_RECORDED = "baselines_recorded"
+    LUMBAR_MOBILITY = "lumbar_mobility"
+    SINGLE_LEG_SQUAT = "single_leg_squat"
+    FULL_LOAD_WITHOUT_RED = "full_load_without_red"
+    ACTIVITY_SCORE = "activity_score"
 
 
 class Comparison(StrEnum):
@@ -51,6 +65,20 @@ class Status(StrEnum):
 class Instrument(StrEnum):
     PSK = "psk"  # higher = more difficulty: lower is better
     PSFS = "psfs"  # 0 = unable … 10 = as before: higher is better
+
+
+ACTIVITY_SCALE_TOP = 10
+
+
+def ability(instrument: Instrument | str, score: float) -> float:
+    """A patient-specific activity score on one scale, 0 = unable … 10 = as before.
+
+    PSFS is that scale; PSK runs the other way (higher = more difficulty), so it becomes
+    10 − PSK. Criteria on "the activity score" then work with either instrument (§5).
+    """
+    if Instrument(instrument) is Instrument.PSK:
+        return ACTIVITY_SCALE_TOP - score
+    return score
 
 
 @dataclass(frozen=True)
@@ -93,10 +121,75 @@ class OutcomeScores:
 
 @dataclass(frozen=True)
 class CriterionResult:
-    """The verdict with the actual value (a (left, right) pair for a measure on each side)."""
+    """The verdict with the actual value (a (left, right) pair for a measure on each side)
+    and, where the reader needs it, a note: a code with values, worded when shown."""
 
     status: Status
     actual: Any
+    note: Reason | None = None
+
+
+@dataclass(frozen=True)
+class PainWindow:
+    """Pain during exercise over a criterion's window, and whether the data covers it:
+    "pain at most 3 for two weeks" needs two weeks of the phase, each with sessions."""
+
+    pains: tuple[float, ...]
+    weeks_covered: int
+    weeks_required: int
+
+
+@dataclass(frozen=True)
+class RedFlagScreen:
+    """The latest analysis's red flags: ``screened`` False when there is no analysis yet;
+    ``suggested`` are flags Rehab suggests that the therapist has not ticked."""
+
+    screened: bool
+    ticked: tuple[str, ...] = ()
+    suggested: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class Baselines:
+    """The first recorded NPRS and patient-specific activity mean (None: not recorded)."""
+
+    nprs: float | None
+    activities: float | None
+
+
+@dataclass(frozen=True)
+class LumbarMobility:
+    """Modified Schober and finger-floor distance at the first and latest analysis (cm)."""
+
+    schober_first: float | None
+    schober_latest: float | None
+    floor_first: float | None
+    floor_latest: float | None
+
+
+@dataclass(frozen=True)
+class ActivityScore:
+    """One patient-specific activity score (or the mean) with its instrument."""
+
+    instrument: Instrument
+    score: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "instrument", Instrument(self.instrument))
+
+    @property
+    def ability(self) -> float:
+        return ability(self.instrument, self.score)
+
+
+@dataclass(frozen=True)
+class LoadWeeks:
+    """The complete weeks of a window: sessions done and planned per week, the sessions'
+    pain lights, and how many complete weeks the window needs."""
+
+    weeks: tuple[tuple[int, int], ...]  # (done, planned) per complete week
+    lights: tuple[Light, ...]
+    weeks_required: int
 
 
 def compare(
@@ -133,6 +226,8 @@ def evaluate(criterion: Criterion, value: Any) -> CriterionResult:
         return evaluate_therapist_check(criterion, value)
     if kind is CriterionKind.OUTCOME_CHANGE:
         return evaluate_outcome_change(criterion, value)
+    if kind in _DATA_KINDS:
+        return _DATA_KINDS[kind](criterion, value)
     # Adherence (a fraction) and hold time (seconds) are a single number.
     return _single(criterion, value)
 
@@ -166,9 +261,23 @@ def evaluate_ratio(
     return _single(criterion, numerator / denominator)
 
 
-def evaluate_pain_during_max(criterion: Criterion, pains: Sequence[float]) -> CriterionResult:
-    """The highest pain during exercise over the window vs target (Silbernagel 2007)."""
-    return _single(criterion, max(pains) if pains else None)
+def evaluate_pain_during_max(
+    criterion: Criterion, pains: Sequence[float] | PainWindow
+) -> CriterionResult:
+    """The highest pain during exercise over the window vs target (Silbernagel 2007).
+
+    With a ``PainWindow`` a met result needs the window covered ("for two weeks" is two
+    weeks of the phase with sessions in each); until then it is unknown, with the note
+    ``window_not_covered`` {weeks, required}. A pain above the target fails at once.
+    """
+    if not isinstance(pains, PainWindow):
+        return _single(criterion, max(pains) if pains else None)
+    result = _single(criterion, max(pains.pains) if pains.pains else None)
+    waiting = result.status is Status.MET or result.status is Status.UNKNOWN
+    if waiting and pains.weeks_covered < pains.weeks_required:
+        values = {"weeks": pains.weeks_covered, "required": pains.weeks_required}
+        return CriterionResult(Status.UNKNOWN, result.actual, Reason("window_not_covered", values))
+    return result
 
 
 def evaluate_baseline_days(criterion: Criterion, days: Sequence[bool | None]) -> CriterionResult:
@@ -204,8 +313,20 @@ def evaluate_therapist_check(criterion: Criterion, ticked: bool | None) -> Crite
     return CriterionResult(Status.MET if ticked else Status.UNMET, bool(ticked))
 
 
-def evaluate_outcome_change(criterion: Criterion, scores: OutcomeScores) -> CriterionResult:
-    """PSK/PSFS improvement in points vs target, e.g. ≥ 2 (domain.md §5); PSK lower is better."""
+def evaluate_outcome_change(
+    criterion: Criterion, scores: OutcomeScores | tuple[ActivityScore | None, ActivityScore | None]
+) -> CriterionResult:
+    """PSK/PSFS improvement in points vs target, e.g. ≥ 2 (domain.md §5); PSK lower is better.
+
+    A pair of ``ActivityScore`` (first, latest) is "the patient-specific activity score" on
+    either instrument, converted to one direction (``ability``), even when the clinic
+    changed instrument between the two.
+    """
+    if isinstance(scores, tuple):
+        first, latest = scores
+        if first is None or latest is None:
+            return CriterionResult(Status.UNKNOWN, None)
+        return _single(criterion, latest.ability - first.ability)
     if scores.before is None or scores.after is None:
         return CriterionResult(Status.UNKNOWN, None)
     if scores.instrument is Instrument.PSK:
@@ -213,6 +334,104 @@ def evaluate_outcome_change(criterion: Criterion, scores: OutcomeScores) -> Crit
     else:
         improvement = scores.after - scores.before
     return _single(criterion, improvement)
+
+
+def evaluate_activity_score(criterion: Criterion, score: ActivityScore | None) -> CriterionResult:
+    """An activity score (the sport/work activity's, or the mean) vs target on the 0 = unable
+    … 10 = as before scale: "≥ 9/10" is PSFS ≥ 9 or PSK ≤ 1 (domain.md §5)."""
+    if score is None:
+        return CriterionResult(Status.UNKNOWN, None)
+    met = compare(score.ability, criterion.comparison, criterion.target)
+    return CriterionResult(Status.MET if met else Status.UNMET, score)
+
+
+def evaluate_red_flags_clear(criterion: Criterion, screen: RedFlagScreen) -> CriterionResult:
+    """No red flag ticked on the latest analysis (KNGF 2021); unknown before any analysis.
+
+    A suggested flag the therapist has not ticked (age over 50 at a first episode) does
+    not count as a red flag — the therapist decides — but the result says so in its note.
+    """
+    if not screen.screened:
+        return CriterionResult(Status.UNKNOWN, None)
+    if screen.ticked:
+        return CriterionResult(Status.UNMET, screen.ticked)
+    return CriterionResult(Status.MET, (), screen.suggested[0] if screen.suggested else None)
+
+
+def evaluate_baselines_recorded(criterion: Criterion, baselines: Baselines) -> CriterionResult:
+    """Baselines of NPRS and PSK/PSFS recorded (domain.md §5): unmet until both are."""
+    missing = [name for name in ("nprs", "activities") if getattr(baselines, name) is None]
+    if missing:
+        return CriterionResult(
+            Status.UNMET, baselines, Reason("baselines_missing", {"missing": missing})
+        )
+    return CriterionResult(Status.MET, baselines)
+
+
+def evaluate_lumbar_mobility(criterion: Criterion, mobility: LumbarMobility) -> CriterionResult:
+    """Modified Schober or finger-floor distance improved beyond its smallest detectable
+    change (1.8 cm; 9.8 cm, Robinson 2014), or Schober normal (≥ 5 cm) (domain.md §5–6).
+
+    Met with the note saying which; unknown when neither was measured; unmet otherwise.
+    """
+    m = mobility
+    if m.schober_latest is not None and m.schober_latest >= SCHOBER_NORMAL_MIN_CM:
+        return CriterionResult(Status.MET, m, Reason("schober_normal", {"cm": m.schober_latest}))
+    for key, first, latest in (
+        ("modified_schober", m.schober_first, m.schober_latest),
+        ("finger_floor_distance", m.floor_first, m.floor_latest),
+    ):
+        known = first is not None and latest is not None
+        if known and measure_change(key, first, latest).improved_beyond_threshold:
+            note = Reason("improved_beyond_sdc", {"measure": key})
+            return CriterionResult(Status.MET, m, note)
+    if m.schober_latest is None and m.floor_latest is None:
+        return CriterionResult(Status.UNKNOWN, None)
+    return CriterionResult(Status.UNMET, m)
+
+
+def evaluate_single_leg_squat(
+    criterion: Criterion, ratings: tuple[Sequence[str | None], Sequence[str | None]]
+) -> CriterionResult:
+    """Single-leg squat good on all five items (overall, trunk, pelvis, knee, foot) on both
+    sides: unmet when one item is poor, unknown while one is unrated. Actual: the number of
+    items rated good per side (left, right)."""
+    left, right = ratings
+    items = [*left, *right]
+    good = (sum(r == "good" for r in left), sum(r == "good" for r in right))
+    if "poor" in items:
+        return CriterionResult(Status.UNMET, good)
+    if None in items or not items:
+        return CriterionResult(Status.UNKNOWN, good if any(items) else None)
+    return CriterionResult(Status.MET, good)
+
+
+def evaluate_full_load_without_red(criterion: Criterion, window: LoadWeeks) -> CriterionResult:
+    """N weeks at the full planned load without a red response (domain.md §5, phase 4).
+
+    Every planned session done in each of the last N complete weeks of the phase (extra
+    sessions make up for nothing) and no session red by the pain-monitoring model
+    (Silbernagel 2007). A red session or a short week fails at once; too few complete weeks
+    yet is unknown. Actual: (weeks at full load, weeks required, red sessions).
+    """
+    reds = sum(1 for light in window.lights if light is Light.RED)
+    full = sum(1 for done, planned in window.weeks if planned and done >= planned)
+    actual = (full, window.weeks_required, reds)
+    if reds or full < len(window.weeks):
+        return CriterionResult(Status.UNMET, actual)
+    if len(window.weeks) < window.weeks_required:
+        return CriterionResult(Status.UNKNOWN, actual)
+    return CriterionResult(Status.MET, actual)
+
+
+_DATA_KINDS = {
+    CriterionKind.RED_FLAGS_CLEAR: evaluate_red_flags_clear,
+    CriterionKind.BASELINES_RECORDED: evaluate_baselines_recorded,
+    CriterionKind.LUMBAR_MOBILITY: evaluate_lumbar_mobility,
+    CriterionKind.SINGLE_LEG_SQUAT: evaluate_single_leg_squat,
+    CriterionKind.FULL_LOAD_WITHOUT_RED: evaluate_full_load_without_red,
+    CriterionKind.ACTIVITY_SCORE: evaluate_activity_score,
+}
 
 
 def _single(criterion: Criterion, value: float | None) -> CriterionResult:

@@ -1,9 +1,11 @@
 """The pain-monitoring model: a traffic light per session (Silbernagel 2007, after Thomeé 1997).
 
 NPRS 0–10. Pain during exercise up to ``safe_max`` (default 3; some clinics use 2) is safe,
-up to ``amber_max`` (5) acceptable, more is too much. Pain after exercise must have settled
-by the next morning: next-morning pain must not exceed the patient's baseline (median of
-the last 7 mornings), and the weekly trend of morning pain must not rise.
+up to ``amber_max`` (5) acceptable, more is too much. Pain after exercise may reach
+``after_max`` (5) but must have settled by the next morning: after-pain above 5 is red
+even when pain during was fine, and so is next-morning pain above the patient's baseline
+(median of the last 7 mornings: the after-pain did not settle); the weekly trend of
+morning pain must not rise (domain.md §3).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from rehab.progress.reasons import Reason
 
 DEFAULT_SAFE_MAX = 3
 DEFAULT_AMBER_MAX = 5
+# Pain after exercise may reach 5 (Silbernagel 2007; domain.md §3): above it is red.
+DEFAULT_AFTER_MAX = 5
 BASELINE_MORNINGS = 7
 DEFAULT_GREEN_SESSIONS_REQUIRED = 2
 # A warning sign in the clinic's patient information and a feature of inflammatory back
@@ -34,14 +38,18 @@ class Light(StrEnum):
 
 @dataclass(frozen=True)
 class PainLimits:
-    """The clinic's pain-during boundaries: safe ≤ ``safe_max`` < acceptable ≤ ``amber_max``."""
+    """The clinic's pain boundaries: pain during safe ≤ ``safe_max`` < acceptable ≤
+    ``amber_max``; pain after exercise acceptable up to ``after_max``."""
 
     safe_max: float = DEFAULT_SAFE_MAX
     amber_max: float = DEFAULT_AMBER_MAX
+    after_max: float = DEFAULT_AFTER_MAX
 
     def __post_init__(self) -> None:
         if not 0 <= self.safe_max <= self.amber_max <= 10:
             raise ValueError("need 0 ≤ safe_max ≤ amber_max ≤ 10")
+        if not 0 <= self.after_max <= 10:
+            raise ValueError("need 0 ≤ after_max ≤ 10")
 
 
 @dataclass(frozen=True)
@@ -81,19 +89,25 @@ def session_light(
     baseline: float | None,
     limits: PainLimits | None = None,
     trend_rising_two_weeks: bool | None = None,
+    pain_after: float | None = None,
 ) -> PainVerdict:
-    """Traffic light for one session from pain during, next morning and baseline (Silbernagel 2007).
+    """Traffic light for one session from pain during and after, next morning and baseline
+    (Silbernagel 2007; domain.md §3).
 
-    Red: pain during > amber_max, next morning above baseline, or the weekly trend rising
-    two weeks running (codes ``pain_during_high``, ``next_morning_above_baseline``,
-    ``weekly_trend_rising``). Amber: pain during in (safe_max, amber_max] with the next
-    morning at baseline (``pain_during_acceptable``). Green: pain during ≤ safe_max and next
-    morning at baseline (``pain_green``). Unknown when data is missing (``pain_during_missing``,
-    ``next_morning_missing``, ``baseline_missing``). An unknown trend never makes a light
+    Red: pain during > amber_max, pain after > after_max (it may reach 5), next morning
+    above baseline (the after-pain has not settled), or the weekly trend rising two weeks
+    running (codes ``pain_during_high``, ``pain_after_high``, ``next_morning_above_baseline``,
+    ``weekly_trend_rising``); an unknown pain after changes nothing. Amber: pain during in
+    (safe_max, amber_max] with the next morning at baseline (``pain_during_acceptable``).
+    Green: pain during ≤ safe_max and next morning at baseline (``pain_green``). Unknown
+    when data is missing (``pain_during_missing``, ``next_morning_missing``,
+    ``baseline_missing``). An unknown trend never makes a light
     unknown: it needs three weeks of mornings.
     """
     limits = limits or PainLimits()
-    red = _red_reasons(pain_during, next_morning, baseline, limits, trend_rising_two_weeks)
+    red = _red_reasons(
+        pain_during, pain_after, next_morning, baseline, limits, trend_rising_two_weeks
+    )
     if red:
         return PainVerdict(Light.RED, tuple(red))
     missing = _missing_reasons(pain_during, next_morning, baseline)
@@ -114,6 +128,7 @@ def session_light(
 
 def _red_reasons(
     pain_during: float | None,
+    pain_after: float | None,
     next_morning: float | None,
     baseline: float | None,
     limits: PainLimits,
@@ -122,6 +137,8 @@ def _red_reasons(
     reasons: list[Reason] = []
     if pain_during is not None and pain_during > limits.amber_max:
         reasons.append(Reason("pain_during_high", {"pain": pain_during, "limit": limits.amber_max}))
+    if pain_after is not None and pain_after > limits.after_max:
+        reasons.append(Reason("pain_after_high", {"pain": pain_after, "limit": limits.after_max}))
     if at_baseline(next_morning, baseline) is False:
         values = {"pain": next_morning, "baseline": baseline}
         reasons.append(Reason("next_morning_above_baseline", values))

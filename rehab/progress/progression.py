@@ -3,7 +3,10 @@
 A suggestion is advice with its reasons; the therapist accepts or dismisses it. The engine
 is stateless: the caller passes the current dose, its rule, the day the dose last changed
 (``dose_since``) and the logs; only logs at the current dose (on or after ``dose_since``)
-count, so a red session that already led to a regress does not regress again.
+count, so a red session that already led to a regress does not regress again. A session
+logged late, for a day before the dose changed but entered after the change
+(``LoggedExercise.unseen_earlier_dose``), was never judged: a red one still regresses and
+alerts, like any other red session (its green or amber says nothing about the new dose).
 
 Pain-contingent mode (Silbernagel 2007): red → regress, amber → hold, green for ≥ 2
 sessions *and* the rule's own requirement met in the logs → progress; never progress from
@@ -16,54 +19,48 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
+from rehab.progress.dose import (  # re-exported: callers import the engine's types from here
+    DEFAULT_EQUIPMENT_INCREMENT_KG,
+    DEFAULT_SESSIONS_REQUIRED,
+    DEFAULT_START_HOLD_SECONDS,
+    DosageType,
+    Dose,
+    EffortKind,
+    LoadKind,
+    LoggedExercise,
+    Mode,
+    Rule,
+    RuleKind,
+    effort_met,
+    logged_effort,
+    rir_to_rpe,
+    rpe_to_rir,
+)
+from rehab.progress.dose_changes import (
+    DEFAULT_CUT_PCT,
+    MAX_CUT_PCT,
+    MIN_CUT_PCT,
+    cut_dose,
+    raised_load,
+    round_to_increment,
+)
 from rehab.progress.pain import Light, PainLimits, PainVerdict, green_run, session_light
 from rehab.progress.reasons import Reason
 
-# Domain.md §3: cut the dose 10–20 % on a red response; the clinic picks within that band.
-DEFAULT_CUT_PCT = Decimal(15)
-MIN_CUT_PCT = Decimal(10)
-MAX_CUT_PCT = Decimal(20)
-# Used to round loads when the rule names no equipment increment.
-DEFAULT_EQUIPMENT_INCREMENT_KG = Decimal("0.5")
-# McGill's Big-3 build on 10-s holds; a new rung of a hold ladder starts there.
-DEFAULT_START_HOLD_SECONDS = 10
-DEFAULT_SESSIONS_REQUIRED = 2
+__all__ = [
+    "DEFAULT_CUT_PCT", "DEFAULT_EQUIPMENT_INCREMENT_KG", "DEFAULT_SESSIONS_REQUIRED",
+    "DEFAULT_START_HOLD_SECONDS", "MAX_CUT_PCT", "MIN_CUT_PCT", "SCHEDULE_DAYS", "Action",
+    "DosageType", "Dose", "EffortKind", "LoadKind", "LoggedExercise", "Mode", "Rule",
+    "RuleKind", "Step", "Suggestion", "cut_dose", "dose_reached", "effort_met",
+    "logged_effort", "raised_load", "rir_to_rpe", "round_to_increment", "rpe_to_rir",
+    "suggest",
+]  # fmt: skip
+
 # "Per week" rules and the time-contingent schedule move at most once per 7 days.
 SCHEDULE_DAYS = 7
-
-
-class DosageType(StrEnum):
-    REPS = "reps"
-    HOLD = "hold"
-    TIME = "time"
-    DISTANCE = "distance"
-
-
-class LoadKind(StrEnum):
-    BODYWEIGHT = "bodyweight"
-    KG = "kg"
-    BAND = "band"
-
-
-class EffortKind(StrEnum):
-    RPE = "rpe"
-    RIR = "rir"
-
-
-class RuleKind(StrEnum):
-    DOUBLE_PROGRESSION = "double_progression"
-    HOLD_PROGRESSION = "hold_progression"
-    LOAD_PERCENT_PER_WEEK = "load_percent_per_week"
-    LADDER_STEP = "ladder_step"
-    THERAPIST_DECIDES = "therapist_decides"
-
-
-class Mode(StrEnum):
-    PAIN_CONTINGENT = "pain_contingent"
-    TIME_CONTINGENT = "time_contingent"
 
 
 class Action(StrEnum):
@@ -75,162 +72,6 @@ class Action(StrEnum):
 class Step(StrEnum):
     UP = "up"
     DOWN = "down"
-
-
-@dataclass(frozen=True)
-class Dose:
-    """A prescribed dose.
-
-    ``reps`` and ``hold`` doses use ``reps_min``–``reps_max`` (reps, or holds per set; a
-    fixed number has min == max); ``hold`` adds ``hold_seconds`` per hold; ``time`` uses
-    ``duration_seconds``; ``distance`` uses ``distance_m``. ``load_kg`` is set exactly when
-    ``load_kind`` is "kg"; ``band`` names a band's colour/strength. ``target_effort`` is an
-    RPE (CR-10, met when the logged RPE ≤ target) or RIR (met when logged RIR ≥ target).
-    String values are accepted for the enum fields.
-    """
-
-    sets: int
-    dosage_type: DosageType
-    reps_min: int | None = None
-    reps_max: int | None = None
-    hold_seconds: int | None = None
-    duration_seconds: int | None = None
-    distance_m: int | None = None
-    load_kind: LoadKind = LoadKind.BODYWEIGHT
-    load_kg: Decimal | None = None
-    band: str | None = None
-    effort_kind: EffortKind = EffortKind.RPE
-    target_effort: float | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "dosage_type", DosageType(self.dosage_type))
-        object.__setattr__(self, "load_kind", LoadKind(self.load_kind))
-        object.__setattr__(self, "effort_kind", EffortKind(self.effort_kind))
-        if self.sets < 1:
-            raise ValueError("a dose has at least 1 set")
-        self._check_dosage()
-        self._check_load()
-        if self.target_effort is not None and not 0 <= self.target_effort <= 10:
-            raise ValueError("target effort is RPE or RIR 0–10")
-
-    def _check_dosage(self) -> None:
-        if self.dosage_type in (DosageType.REPS, DosageType.HOLD) and not (
-            self.reps_min is not None
-            and self.reps_max is not None
-            and 1 <= self.reps_min <= self.reps_max
-        ):
-            raise ValueError("reps and holds need 1 ≤ reps_min ≤ reps_max")
-        required = {
-            DosageType.HOLD: self.hold_seconds,
-            DosageType.TIME: self.duration_seconds,
-            DosageType.DISTANCE: self.distance_m,
-        }
-        if self.dosage_type in required and (required[self.dosage_type] or 0) < 1:
-            raise ValueError(f"a {self.dosage_type} dose needs its amount (≥ 1)")
-
-    def _check_load(self) -> None:
-        if self.load_kind is LoadKind.KG:
-            if self.load_kg is None or self.load_kg < 0:
-                raise ValueError("a kg load needs load_kg ≥ 0")
-        elif self.load_kg is not None:
-            raise ValueError("load_kg is only set for a kg load")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A prescription's progression rule and mode.
-
-    - ``double_progression``: ``load_increment_kg`` (required: the equipment's smallest
-      step, also used to round a % increase), optional ``load_increment_pct``.
-    - ``hold_progression``: ``seconds_per_week`` up to ``max_hold_seconds``, then step up the
-      ladder starting at ``start_hold_seconds``.
-    - ``load_percent_per_week``: ``percent`` (rounded to ``load_increment_kg``).
-    - ``ladder_step``: step to the harder exercise when the top of the dose is reached.
-    - ``therapist_decides``: never suggests progress.
-    ``sessions_required`` green sessions are needed in pain-contingent mode.
-    """
-
-    kind: RuleKind
-    mode: Mode = Mode.PAIN_CONTINGENT
-    load_increment_kg: Decimal | None = None
-    load_increment_pct: Decimal | None = None
-    sessions_required: int = DEFAULT_SESSIONS_REQUIRED
-    seconds_per_week: int | None = None
-    max_hold_seconds: int | None = None
-    start_hold_seconds: int = DEFAULT_START_HOLD_SECONDS
-    percent: Decimal | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", RuleKind(self.kind))
-        object.__setattr__(self, "mode", Mode(self.mode))
-        if self.sessions_required < 1:
-            raise ValueError("sessions_required must be at least 1")
-        if self.load_increment_kg is not None and self.load_increment_kg <= 0:
-            raise ValueError("load_increment_kg must be positive")
-        if self.kind is RuleKind.DOUBLE_PROGRESSION and self.load_increment_kg is None:
-            raise ValueError("double progression needs load_increment_kg")
-        if self.kind is RuleKind.HOLD_PROGRESSION and not (
-            (self.seconds_per_week or 0) >= 1 and (self.max_hold_seconds or 0) >= 1
-        ):
-            raise ValueError("hold progression needs seconds_per_week and max_hold_seconds")
-        if self.kind is RuleKind.LOAD_PERCENT_PER_WEEK and not (self.percent or 0) > 0:
-            raise ValueError("load_percent_per_week needs a positive percent")
-        if self.start_hold_seconds < 1:
-            raise ValueError("start_hold_seconds must be at least 1")
-
-    @property
-    def equipment_increment_kg(self) -> Decimal:
-        return self.load_increment_kg or DEFAULT_EQUIPMENT_INCREMENT_KG
-
-
-@dataclass(frozen=True)
-class LoggedExercise:
-    """One logged exercise in one session.
-
-    Reps per set go in ``reps_per_set`` (or, when only the weakest set is known, in
-    ``fewest_reps``); ``sets_done`` defaults to the number of entries in ``reps_per_set``.
-    ``hold_seconds`` is the shortest hold achieved; ``effort`` is on ``effort_kind`` (None =
-    the prescription's kind). ``next_morning_pain`` is the following morning's pain and
-    ``morning_baseline`` the patient's baseline that morning (``pain.morning_baseline``).
-    """
-
-    day: date
-    skipped: bool = False
-    sets_done: int | None = None
-    reps_per_set: tuple[int, ...] = ()
-    fewest_reps: int | None = None
-    hold_seconds: float | None = None
-    duration_seconds: float | None = None
-    distance_m: float | None = None
-    load_kg: Decimal | None = None
-    pain_during: float | None = None
-    effort: float | None = None
-    effort_kind: EffortKind | None = None
-    next_morning_pain: float | None = None
-    morning_baseline: float | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "reps_per_set", tuple(self.reps_per_set))
-        if self.effort_kind is not None:
-            object.__setattr__(self, "effort_kind", EffortKind(self.effort_kind))
-        if self.reps_per_set and self.sets_done not in (None, len(self.reps_per_set)):
-            raise ValueError("sets_done disagrees with reps_per_set")
-        if self.reps_per_set and self.fewest_reps not in (None, min(self.reps_per_set)):
-            raise ValueError("fewest_reps disagrees with reps_per_set")
-
-    @property
-    def sets_completed(self) -> int:
-        return self.sets_done if self.sets_done is not None else len(self.reps_per_set)
-
-    @property
-    def lowest_reps(self) -> int | None:
-        return min(self.reps_per_set) if self.reps_per_set else self.fewest_reps
-
-    @property
-    def next_morning_at_baseline(self) -> bool | None:
-        if self.next_morning_pain is None or self.morning_baseline is None:
-            return None
-        return self.next_morning_pain <= self.morning_baseline
 
 
 @dataclass(frozen=True)
@@ -248,36 +89,6 @@ class Suggestion:
     step: Step | None = None
     exercise_id: int | None = None
     alert_therapist: bool = False
-
-
-def rpe_to_rir(rpe: float) -> float:
-    """RIR = 10 − RPE (Helms 2016: RPE 10 = 0 RIR, 9 = 1, 8 = 2 …)."""
-    if not 0 <= rpe <= 10:
-        raise ValueError("RPE is 0–10")
-    return 10 - rpe
-
-
-def rir_to_rpe(rir: float) -> float:
-    """RPE = 10 − RIR (Helms 2016)."""
-    if not 0 <= rir <= 10:
-        raise ValueError("RIR is 0–10")
-    return 10 - rir
-
-
-def effort_met(logged: float, target: float, kind: EffortKind | str) -> bool:
-    """Effort target met: RPE logged ≤ target, or RIR logged ≥ target (Helms 2016)."""
-    if EffortKind(kind) is EffortKind.RPE:
-        return logged <= target
-    return logged >= target
-
-
-def logged_effort(log: LoggedExercise, kind: EffortKind) -> float | None:
-    """The log's effort expressed on ``kind``, converted RPE↔RIR where needed (Helms 2016)."""
-    if log.effort is None:
-        return None
-    if log.effort_kind is None or log.effort_kind is kind:
-        return log.effort
-    return rpe_to_rir(log.effort) if kind is EffortKind.RIR else rir_to_rpe(log.effort)
 
 
 def suggest(
@@ -310,7 +121,15 @@ def suggest(
     if rule.mode is Mode.TIME_CONTINGENT:
         return _time_contingent(dose, rule, current, today, dose_since, ladder)
     pain = _PainContext(limits or PainLimits(), trend_rising_two_weeks, cut_pct)
-    return _pain_contingent(dose, rule, current, today, dose_since, ladder, pain)
+    late = sorted(
+        (
+            log
+            for log in logs
+            if log.unseen_earlier_dose and log.day < dose_since and not log.skipped
+        ),
+        key=lambda log: log.day,
+    )
+    return _pain_contingent(dose, rule, current, today, dose_since, ladder, pain, late)
 
 
 @dataclass(frozen=True)
@@ -329,6 +148,8 @@ class _PainContext:
 def _check_rule_fits(dose: Dose, rule: Rule) -> None:
     if rule.kind is RuleKind.HOLD_PROGRESSION and dose.dosage_type is not DosageType.HOLD:
         raise ValueError("hold progression needs a hold dose")
+    if rule.kind is RuleKind.DURATION_PROGRESSION and dose.dosage_type is not DosageType.TIME:
+        raise ValueError("duration progression needs a timed dose")
 
 
 def _stop_reasons(red_flag_open: bool, therapist_paused: bool) -> list[Reason]:
@@ -368,11 +189,23 @@ def _pain_contingent(
     dose_since: date,
     ladder: _Ladder,
     pain: _PainContext,
+    late: list[LoggedExercise] = (),  # type: ignore[assignment]
 ) -> Suggestion:
-    if not current:
+    late_red = [
+        (log, verdict)
+        for log, verdict in ((log, _verdict(log, pain)) for log in late)
+        if verdict.light is Light.RED
+    ]
+    if not current and not late_red:
         return _hold(dose, [Reason("no_sessions", {"since": dose_since})])
     verdicts = [_verdict(log, pain) for log in current]
     known = [(log, v) for log, v in zip(current, verdicts, strict=True) if v.light != Light.UNKNOWN]
+    if late_red and (not known or late_red[-1][0].day >= known[-1][0].day):
+        # A red session logged late is judged like any other (domain.md §3): the latest
+        # known response is red, so regress and alert, and say the session came in late.
+        log, verdict = late_red[-1]
+        why = [*verdict.reasons, Reason("logged_late", {"day": log.day})]
+        return _regress(dose, rule, ladder, pain.cut_pct, why)
     if not known:
         return _hold(dose, [Reason("pain_unknown", {}), *verdicts[-1].reasons])
     latest = known[-1][1]
@@ -390,6 +223,7 @@ def _verdict(log: LoggedExercise, pain: _PainContext) -> PainVerdict:
         log.morning_baseline,
         pain.limits,
         pain.trend_rising_two_weeks,
+        pain_after=log.pain_after,
     )
 
 
@@ -411,10 +245,18 @@ def _after_green(
     if unmet:
         return _hold(dose, unmet)
     days = (today - dose_since).days
-    weekly = rule.kind in (RuleKind.HOLD_PROGRESSION, RuleKind.LOAD_PERCENT_PER_WEEK)
+    weekly = rule.kind in _WEEKLY_RULES
     if weekly and days < SCHEDULE_DAYS:
         return _hold(dose, [Reason("too_soon", {"days": days, "required": SCHEDULE_DAYS})])
     return _progress(dose, rule, ladder, [Reason("green_sessions", {"green": green})])
+
+
+# Rules that add an amount "per week": at most one step per 7 days, whatever the greens.
+_WEEKLY_RULES = (
+    RuleKind.HOLD_PROGRESSION,
+    RuleKind.LOAD_PERCENT_PER_WEEK,
+    RuleKind.DURATION_PROGRESSION,
+)
 
 
 def _unmet_requirement(dose: Dose, rule: Rule, logs: Sequence[LoggedExercise]) -> list[Reason]:
@@ -485,6 +327,8 @@ def _progress(dose: Dose, rule: Rule, ladder: _Ladder, why: list[Reason]) -> Sug
         return _progress_hold(dose, rule, ladder, why)
     if kind is RuleKind.LADDER_STEP:
         return _step_up(dose, rule, ladder, why)
+    if kind is RuleKind.DURATION_PROGRESSION:
+        return _progress_duration(dose, rule, why)
     if dose.load_kind is not LoadKind.KG:
         # Double progression without kg goes up the ladder; a %-rule has nothing to raise.
         if kind is RuleKind.DOUBLE_PROGRESSION:
@@ -511,6 +355,24 @@ def _progress_hold(dose: Dose, rule: Rule, ladder: _Ladder, why: list[Reason]) -
         Action.PROGRESS,
         replace(dose, hold_seconds=longer),
         (*why, Reason("hold_increased", values)),
+    )
+
+
+def _progress_duration(dose: Dose, rule: Rule, why: list[Reason]) -> Suggestion:
+    # Walking and walk-run build up in minutes per week to a target (domain.md §5); at the
+    # target the dose holds: what comes next (running more, another activity) is the
+    # therapist's or the next phase's.
+    assert dose.duration_seconds is not None and rule.target_duration_seconds is not None
+    assert rule.minutes_per_week is not None
+    if dose.duration_seconds >= rule.target_duration_seconds:
+        target = {"target_seconds": rule.target_duration_seconds}
+        return _hold(dose, [Reason("duration_at_target", target)])
+    longer = min(dose.duration_seconds + 60 * rule.minutes_per_week, rule.target_duration_seconds)
+    values = {"from_seconds": dose.duration_seconds, "to_seconds": longer}
+    return Suggestion(
+        Action.PROGRESS,
+        replace(dose, duration_seconds=longer),
+        (*why, Reason("duration_increased", values)),
     )
 
 
@@ -552,70 +414,6 @@ def _regress(
         )
     smaller, cut = cut_dose(dose, cut_pct, rule.equipment_increment_kg)
     return Suggestion(Action.REGRESS, smaller, (*why, cut), alert_therapist=True)
-
-
-def raised_load(load_kg: Decimal, increment_kg: Decimal, pct: Decimal | None = None) -> Decimal:
-    """New load: + one increment, or + pct % rounded to the increment, at least one (ACSM)."""
-    if pct is None:
-        return load_kg + increment_kg
-    raised = round_to_increment(load_kg * (1 + pct / 100), increment_kg)
-    return max(raised, load_kg + increment_kg)
-
-
-def round_to_increment(value: Decimal, increment: Decimal) -> Decimal:
-    """Round a load to the nearest multiple of the equipment increment, halves up."""
-    return (value / increment).to_integral_value(rounding=ROUND_HALF_UP) * increment
-
-
-def cut_dose(dose: Dose, cut_pct: Decimal, increment_kg: Decimal) -> tuple[Dose, Reason]:
-    """Cut the dose ``cut_pct`` % (10–20 %; Silbernagel 2007): load, else the amount, else sets.
-
-    One field is cut, by at least one step (an increment, a rep, a second, a metre, a
-    set) and never below its minimum (one increment of load, 1 rep/second/metre/set);
-    a kg load is rounded to the equipment increment, counts half up. Codes: ``dose_cut``
-    {field, from, to, pct}, or ``dose_at_minimum`` when nothing can be cut.
-    """
-    keep = 1 - cut_pct / 100
-    if dose.load_kind is LoadKind.KG and dose.load_kg is not None and dose.load_kg > increment_kg:
-        lighter = _cut_load(dose.load_kg, keep, increment_kg)
-        return replace(dose, load_kg=lighter), _cut_reason(
-            "load_kg", dose.load_kg, lighter, cut_pct
-        )
-    for field_name in _AMOUNT_FIELDS[dose.dosage_type]:
-        current = getattr(dose, field_name)
-        if current is not None and current > 1:
-            changes = {field_name: _cut_count(current, keep)}
-            if field_name == "reps_max" and dose.reps_min is not None:
-                # The range shrinks as a whole and stays a range (min ≤ max).
-                changes["reps_min"] = min(_cut_count(dose.reps_min, keep), changes["reps_max"])
-            reason = _cut_reason(field_name, current, changes[field_name], cut_pct)
-            return replace(dose, **changes), reason
-    return dose, Reason("dose_at_minimum", {})
-
-
-def _cut_load(load_kg: Decimal, keep: Decimal, increment_kg: Decimal) -> Decimal:
-    nearest = round_to_increment(load_kg * keep, increment_kg)
-    return max(increment_kg, min(nearest, load_kg - increment_kg))
-
-
-def _cut_count(amount: int, keep: Decimal) -> int:
-    return max(1, min(_scaled(amount, keep), amount - 1))
-
-
-_AMOUNT_FIELDS: dict[DosageType, tuple[str, ...]] = {
-    DosageType.REPS: ("reps_max", "sets"),
-    DosageType.HOLD: ("hold_seconds", "sets"),
-    DosageType.TIME: ("duration_seconds", "sets"),
-    DosageType.DISTANCE: ("distance_m", "sets"),
-}
-
-
-def _scaled(amount: int, keep: Decimal) -> int:
-    return int((amount * keep).to_integral_value(rounding=ROUND_HALF_UP))
-
-
-def _cut_reason(field_name: str, before: object, after: object, cut_pct: Decimal) -> Reason:
-    return Reason("dose_cut", {"field": field_name, "from": before, "to": after, "pct": cut_pct})
 
 
 def _hold(dose: Dose, reasons: list[Reason]) -> Suggestion:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from rehab.extensions import db
 from rehab.patients.models import AnalysisActivity, AnalysisExtraTest, MovementAnalysis
+from tests.factories import clinic_today
 
 
 def make_analysis(
@@ -25,7 +26,7 @@ def make_analysis(
         patient_id=patient.id,
         therapist_id=(therapist or patient.therapist).id,
         kind=kind,
-        recorded_on=recorded_on or dt.date.today(),
+        recorded_on=recorded_on or clinic_today(),
         activity_instrument=instrument,
         **values,
     )
@@ -50,7 +51,7 @@ def analysis_form(recorded_on: dt.date | None = None, kind: str = "intake", **fi
 
     ``activities=[("Lopen", 6), …]`` and ``extra_tests=[{"name": …}, …]`` become the rows.
     """
-    data = {"recorded_on": (recorded_on or dt.date.today()).isoformat(), "kind": kind}
+    data = {"recorded_on": (recorded_on or clinic_today()).isoformat(), "kind": kind}
     for n, (text, score) in enumerate(fields.pop("activities", []) or []):
         data[f"activities-{n}-description"] = text
         data[f"activities-{n}-score"] = str(score)

@@ -19,9 +19,10 @@ from rehab.extensions import db
 from rehab.patients.analysis_forms import AnalysisForm
 from rehab.patients.measures import MEASURES, stored_fields
 from rehab.patients.models import MovementAnalysis
+from tests.factories import clinic_today
 from tests.patients.factories import analysis_count, analysis_form, make_analysis
 
-TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+TOMORROW = (clinic_today() + dt.timedelta(days=1)).isoformat()
 
 BAD_INPUT = [
     # field, typed value, the message the therapist reads under that field
@@ -31,7 +32,8 @@ BAD_INPUT = [
     ("nprs_worst", "-1", "Enter a value from 0 to 10."),
     ("recorded_on", TOMORROW, "This date lies in the future."),
     ("recorded_on", "", "This field is required."),
-    ("recorded_on", "gisteren", "Not a valid date value."),
+    ("recorded_on", "gisteren", "Enter a valid date."),
+    ("recorded_on", "1066-10-14", "Enter a date between 1900 and 2199."),
     ("biering_sorensen", "twee minuten", "Enter a number, for example 12 or 4,5."),
     ("biering_sorensen", "241", "Enter a value from 0 to 240 s."),
     ("mcgill_flexor", "NaN", "Enter a number, for example 12 or 4,5."),

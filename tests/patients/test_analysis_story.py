@@ -10,6 +10,7 @@ import pytest
 
 from rehab.extensions import db
 from rehab.patients.models import MovementAnalysis, Patient
+from tests.factories import clinic_today
 from tests.patients.factories import analysis_form
 
 TEXT = {
@@ -67,7 +68,7 @@ def test_therapist_records_intake_and_reassessment_and_compares(client_for, worl
     patient = db.session.query(Patient).filter_by(email="lisa@example.com").one()
 
     # The intake six weeks ago: pain, PSK activities, trunk endurance, a red flag.
-    intake_day = dt.date.today() - dt.timedelta(weeks=6)
+    intake_day = clinic_today() - dt.timedelta(weeks=6)
     page = client.get(f"/patients/{patient.id}/analyses/new")
     assert page.status_code == 200
     response = client.post(
@@ -108,7 +109,7 @@ def test_therapist_records_intake_and_reassessment_and_compares(client_for, worl
     response = client.post(
         f"/patients/{patient.id}/analyses/new",
         data=analysis_form(
-            dt.date.today(),
+            clinic_today(),
             "reassessment",
             nprs="3",
             activity_instrument="psk",

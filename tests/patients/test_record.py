@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from rehab.audit.models import AuditEntry
 from rehab.extensions import db
 from rehab.patients.models import Patient
-from tests.factories import make_patient, make_user
+from tests.factories import clinic_today, make_patient, make_user
 
 
 def _form(patient: Patient, **changes) -> dict:
@@ -53,8 +53,9 @@ def test_therapist_edits_the_record_and_the_login_email_follows(client_for, worl
     assert patient.episode is None  # the empty choice is stored as nothing
     assert patient.user.locale == "en"
     (entry,) = _audit(patient.id)
-    assert "email" in entry.summary and "goals" in entry.summary
-    assert "hardlopen" not in entry.summary
+    assert entry.summary_code == "patient_changed"
+    assert {"email", "goals"} <= set(entry.summary_values["fields"])
+    assert "hardlopen" not in str(entry.summary_values)
 
 
 def test_an_email_in_use_by_another_account_is_refused(client_for, world):
@@ -84,7 +85,7 @@ def test_keeping_the_own_email_is_fine(client_for, world):
 
 def test_bad_record_input_stores_nothing(client_for, world):
     client = client_for("therapist")
-    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    future = (clinic_today() + dt.timedelta(days=3)).isoformat()
     response = client.post(
         f"/patients/{world.patient.id}/edit",
         data=_form(world.patient, first_name="", date_of_birth=future, earlier_episodes="-2"),
@@ -115,7 +116,7 @@ def test_creating_a_patient_without_an_episode_stores_none(client_for, world):
 def test_discharge_with_date_and_note_then_reopen(client_for, world):
     client = client_for("therapist")
     url = f"/patients/{world.patient.id}"
-    on = dt.date.today() - dt.timedelta(days=2)
+    on = clinic_today() - dt.timedelta(days=2)
     response = client.post(
         f"{url}/discharge", data={"discharged_on": on.isoformat(), "note": "Doelen gehaald."}
     )
@@ -138,12 +139,12 @@ def test_discharge_with_date_and_note_then_reopen(client_for, world):
     db.session.expire_all()
     patient = db.session.get(Patient, world.patient.id)
     assert patient.status == "active" and patient.discharged_on is None
-    summaries = [e.summary for e in _audit(patient.id)]
-    assert summaries[0].startswith("discharged on") and summaries[1].startswith("re-opened")
+    codes = [e.summary_code for e in _audit(patient.id)]
+    assert codes[:2] == ["patient_discharged", "patient_reopened"]
 
 
 def test_discharge_in_the_future_is_refused(client_for, world):
-    future = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    future = (clinic_today() + dt.timedelta(days=1)).isoformat()
     response = client_for("therapist").post(
         f"/patients/{world.patient.id}/discharge", data={"discharged_on": future}
     )
@@ -169,7 +170,10 @@ def test_admin_transfers_a_patient_to_another_therapist_of_the_clinic(client_for
     assert admin.post(url, data={"therapist_id": colleague.id}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Patient, world.patient.id).therapist_id == colleague.id
-    assert "transferred" in _audit(world.patient.id)[0].summary
+    assert _audit(world.patient.id)[0].summary_values == {
+        "from_therapist": world.therapist.id,
+        "to_therapist": colleague.id,
+    }
     # The therapist may see the patient still (same clinic) but not move them.
     assert client_for("therapist").get(url).status_code == 403
 

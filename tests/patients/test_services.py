@@ -14,10 +14,11 @@ from rehab.patients.services import (
     latest_measure_values,
     outcome_scores,
 )
+from tests.factories import clinic_today
 from tests.patients.factories import make_analysis
 
 DAY = dt.timedelta(days=1)
-START = dt.date.today() - 60 * DAY
+START = clinic_today() - 60 * DAY
 
 
 @pytest.fixture

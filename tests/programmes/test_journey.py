@@ -64,10 +64,14 @@ def test_low_back_programme_from_template_to_the_patients_phone(world, client_fo
     assert changed.status_code == 302
     db.session.expire_all()
     assert deadlift.load_kg == 8
-    assert [v.reason for v in deadlift.versions] == [
-        "Uit het sjabloon",
-        "Eerst techniek, lichter beginnen",
+    # What the system wrote is a code; what the therapist typed stays as typed.
+    assert [(v.reason_code, v.reason) for v in deadlift.versions] == [
+        ("from_template", None),
+        (None, "Eerst techniek, lichter beginnen"),
     ]
+    history = therapist.get(f"/programmes/{programme.id}/prescriptions/{deadlift.id}/history")
+    assert "Uit het sjabloon" in history.text
+    assert "Eerst techniek, lichter beginnen" in history.text
 
     programme = _programme(world.patient.id)
     activated = therapist.post(

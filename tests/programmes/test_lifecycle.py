@@ -3,14 +3,12 @@ and one active programme per patient; earlier programmes stay readable."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select
 
 from rehab.audit.models import AuditEntry
+from rehab.core.clock import clinic_today
 from rehab.extensions import db
 from rehab.programmes.models import Phase, PhaseChange, Programme
-from rehab.programmes.services import clinic_today
 from tests.factories import make_programme
 from tests.programmes.factories import build_programme
 
@@ -37,7 +35,7 @@ def test_activation_starts_the_first_phase_today(world, client_for):
     assert (change.from_phase_id, change.to_phase_id) == (None, programme.phases[0].id)
     assert (
         db.session.scalar(
-            select(AuditEntry).where(AuditEntry.summary == "programme activated")
+            select(AuditEntry).where(AuditEntry.summary_code == "programme_activated")
         ).patient_id
         == world.patient.id
     )
@@ -152,8 +150,8 @@ def test_a_started_phase_cannot_be_deleted(world, client_for):
 def test_the_patient_sees_the_current_phase_and_past_phases_collapsed(world, client_for):
     programme = build_programme(world.patient, phases=3, status="active")
     first, second, _third = programme.phases
-    first.ended_on = dt.date.today()
-    second.started_on = dt.date.today()
+    first.ended_on = clinic_today(world.clinic)
+    second.started_on = clinic_today(world.clinic)
     second.goal = "Sterker worden met rustige oefeningen."
     programme.current_phase_id = second.id
     db.session.commit()

@@ -174,7 +174,7 @@ def test_criteria_are_added_with_their_own_words_or_described_automatically(worl
         (
             {"kind": "outcome_change", "measure": "odi", "comparison": ">=", "target": "2"},
             "measure",
-            "Kies PSK of PSFS.",
+            "Kies PSK, PSFS of de patiëntspecifieke activiteiten.",
         ),
         ({"kind": "pain_during_max", "comparison": "<=", "target": "12"}, "target", "0 tot 10"),
         ({"kind": "pain_during_max", "comparison": "<="}, "target", "Geef de streefwaarde."),

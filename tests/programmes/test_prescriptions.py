@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from rehab.audit.models import AuditEntry
 from rehab.extensions import db
 from rehab.programmes.models import Prescription, PrescriptionVersion, Programme
-from tests.factories import make_exercise
+from tests.factories import clinic_today, make_exercise
 from tests.programmes.factories import build_programme, dose_form, log_session
 
 
@@ -202,11 +202,10 @@ def test_saving_the_same_dose_makes_no_version(world, client_for):
 
 
 def test_removing_keeps_an_exercise_with_logged_sessions_as_archived(world, client_for):
-    import datetime as dt
 
     programme = build_programme(world.patient, status="active")
     logged, unlogged = programme.phases[0].prescriptions
-    log_session(world.patient, dt.date.today(), logged, sets_done=3, hold_seconds_done=10)
+    log_session(world.patient, clinic_today(), logged, sets_done=3, hold_seconds_done=10)
     db.session.commit()
     therapist = client_for("therapist")
     logged_id, unlogged_id = logged.id, unlogged.id

@@ -8,14 +8,14 @@ import datetime as dt
 import pytest
 
 from rehab.extensions import db
-from tests.factories import make_patient
+from tests.factories import clinic_today, make_patient
 from tests.programmes.factories import build_programme, check_in, log_session
 
 
 def _programme(world, patient, phases, exercises):
     programme = build_programme(patient, phases=phases, exercises=exercises, status="active")
     # Some data for the criteria, so that every gathering query runs.
-    today = dt.date.today()
+    today = clinic_today()
     for day in range(3):
         log_session(patient, today - dt.timedelta(days=day), programme.phases[0].prescriptions[0],
                     pain_during=2, hold_seconds_done=10, key=f"{patient.id}-{day}")  # fmt: skip

@@ -1,5 +1,7 @@
 """Known answers and properties for movement analyses and PROMs (domain.md §6–7)."""
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -8,6 +10,8 @@ from rehab.progress.assessment import (
     Direction,
     StartBackGroup,
     ThresholdKind,
+    age_first_episode_flag,
+    age_on,
     asymmetry_pct,
     biering_sorensen,
     five_times_sit_to_stand,
@@ -18,6 +22,7 @@ from rehab.progress.assessment import (
     psfs_mean,
     psk_mean,
     rmdq_recovered,
+    side_bridge_asymmetry,
     side_bridge_balance,
     side_bridge_extensor_ratio,
     start_back_group,
@@ -75,6 +80,53 @@ def test_side_bridge_extensor_checks_each_side():
     assert side_bridge_extensor_ratio(60, 70, 0).flagged is None
 
 
+def test_biering_sorensen_male_150_s_is_flagged_female_150_s_has_no_validated_cutoff():
+    # Male, Sørensen 150 s → flagged (< 176 s predicted low back pain within a year in men,
+    # Biering-Sørensen 1984), with the cut-off as its note.
+    man = biering_sorensen(150, "male")
+    assert man.flagged is True
+    assert (man.note.code, man.note.values) == ("below_men_cutoff", {"limit": 176})
+    # Female, 150 s → no flag, and the note says no cut-off is validated for women.
+    woman = biering_sorensen(150, "female")
+    assert woman.flagged is None
+    assert (woman.note.code, woman.note.values) == ("no_validated_cutoff", {"sex": "female"})
+    # Sex not recorded, 150 s → the same: nothing to judge it by, and it says so.
+    unknown = biering_sorensen(150, None)
+    assert unknown.flagged is None
+    assert (unknown.note.code, unknown.note.values) == ("no_validated_cutoff", {"sex": None})
+    # Male, 200 s → not flagged and no note (above 198 s predicted no low back pain).
+    assert biering_sorensen(200, "male").note is None
+
+
+def test_side_bridge_asymmetry_is_flagged_whichever_side_is_stronger():
+    # Left 100 s, right 95.1 s: |100 − 95.1| ÷ 100 = 4.9 % → not flagged; the same the other
+    # way round. Right ÷ left 1.0515 lay outside 0.95–1.05 and was flagged one way only.
+    for left, right in ((100, 95.1), (95.1, 100)):
+        check = side_bridge_asymmetry(left, right)
+        assert check.value == pytest.approx(4.9)
+        assert check.flagged is False
+        assert side_bridge_balance(right, left).flagged is False
+    # Left 100 s, right 94 s: 6 % → flagged both ways, and the percentage carries the flag.
+    for left, right in ((100, 94), (94, 100)):
+        assert side_bridge_asymmetry(left, right).flagged is True
+        assert side_bridge_balance(right, left).flagged is True
+    assert side_bridge_asymmetry(100, 95).flagged is False  # exactly 5 % is within
+    assert side_bridge_asymmetry(None, 95).value is None
+
+
+@given(st.floats(0.1, 600), st.floats(0.1, 600))
+def test_side_bridge_flags_do_not_depend_on_which_side_is_which(left, right):
+    assert side_bridge_asymmetry(left, right) == side_bridge_asymmetry(right, left)
+    assert side_bridge_balance(right, left).flagged == side_bridge_balance(left, right).flagged
+
+
+def test_psk_two_points_is_the_clinics_threshold_not_an_mcid():
+    # PSK has no published MCID (domain.md §7): its 2-point rule is the clinic's own.
+    change = measure_change("psk", 6, 4)
+    assert change.threshold_kind is ThresholdKind.CLINIC
+    assert change.beyond_threshold is True
+
+
 def test_biering_sorensen():
     assert biering_sorensen(175, "male").flagged is True  # < 176 s in men
     assert biering_sorensen(176, "male").flagged is False
@@ -121,7 +173,11 @@ def test_schober_sit_to_stand_and_slr():
         ("finger_floor_distance", 20, 10.2, Direction.IMPROVED, True),  # −9.8 cm, lower better
         ("finger_floor_distance", 10, 15, Direction.WORSENED, False),
         ("nprs", 4, 4, Direction.UNCHANGED, False),
-        ("biering_sorensen", 90, 120, Direction.IMPROVED, None),  # no MCID known
+        # Biering-Sørensen: SDC 32 s in current low back pain (Latimer 1999); until issue
+        # 14 no threshold was known here and this row expected None.
+        ("biering_sorensen", 90, 120, Direction.IMPROVED, False),  # +30 s < 32 s
+        ("biering_sorensen", 90, 122, Direction.IMPROVED, True),  # +32 s = SDC
+        ("biering_sorensen", 150, 110, Direction.WORSENED, True),  # −40 s: a real loss
         ("unknown_measure", 1, 2, None, None),
     ],
 )
@@ -209,3 +265,22 @@ def test_rmdq_recovered():
     assert rmdq_recovered(3) is False
     with pytest.raises(ValueError):
         rmdq_recovered(25)
+
+
+def test_age_in_whole_years_counts_from_the_birthday():
+    assert age_on(date(1970, 6, 15), date(2026, 6, 14)) == 55
+    assert age_on(date(1970, 6, 15), date(2026, 6, 15)) == 56
+    assert age_on(date(2000, 2, 29), date(2021, 2, 28)) == 20  # a leap-day birthday
+    assert age_on(date(2000, 2, 29), date(2021, 3, 1)) == 21
+
+
+def test_over_50_at_a_first_episode_is_suggested_as_a_red_flag():
+    # Born 15 June 1970, first episode, seen on 1 December 2026: 56 > 50 → suggest it.
+    found = age_first_episode_flag(date(1970, 6, 15), True, date(2026, 12, 1))
+    assert (found.code, found.values) == ("age_first_episode", {"age": 56, "limit": 50})
+    # Exactly 50 is not over 50; a recurrence or an unknown birth date suggests nothing.
+    assert age_first_episode_flag(date(1976, 6, 15), True, date(2026, 12, 1)) is None
+    assert age_first_episode_flag(date(1975, 6, 15), True, date(2026, 12, 1)).values["age"] == 51
+    assert age_first_episode_flag(date(1970, 6, 15), False, date(2026, 12, 1)) is None
+    assert age_first_episode_flag(None, True, date(2026, 12, 1)) is None
+    assert age_first_episode_flag(date(1970, 6, 15), None, date(2026, 12, 1)) is None

@@ -3,9 +3,16 @@
 import pytest
 
 from rehab.progress.criteria import (
+    ActivityScore,
+    Baselines,
     Criterion,
+    LoadWeeks,
+    LumbarMobility,
     OutcomeScores,
+    PainWindow,
+    RedFlagScreen,
     Status,
+    ability,
     compare,
     evaluate,
     evaluate_adherence,
@@ -17,6 +24,8 @@ from rehab.progress.criteria import (
     evaluate_ratio,
     evaluate_therapist_check,
 )
+from rehab.progress.pain import Light
+from rehab.progress.reasons import Reason
 
 MET, UNMET, UNKNOWN = Status.MET, Status.UNMET, Status.UNKNOWN
 
@@ -159,3 +168,109 @@ def test_outcome_change_is_direction_aware(instrument, before, after, status, im
     result = evaluate(criterion, OutcomeScores(instrument, before, after))
     assert (result.status, result.actual) == (status, improvement)
     assert evaluate_outcome_change(criterion, OutcomeScores(instrument, before, after)) == result
+
+
+# --- criteria that recorded data answers (issue 14) ------------------------------------------
+
+
+def test_pain_at_most_3_for_two_weeks_needs_two_weeks_of_data():
+    # "Pain during ≤ 3 for two weeks": highest 2 after 5 days of the phase is not yet two
+    # weeks → unknown, and it says so; after two weeks with sessions in each → met; a 4 on
+    # day 3 fails at once.
+    criterion = Criterion("pain_during_max", "<=", 3, window_weeks=2)
+    early = evaluate(criterion, PainWindow((1, 2, 2), weeks_covered=0, weeks_required=2))
+    assert (early.status, early.actual) == (UNKNOWN, 2)
+    assert (early.note.code, early.note.values) == (
+        "window_not_covered",
+        {"weeks": 0, "required": 2},
+    )
+    full = evaluate(criterion, PainWindow((1, 2, 3, 2), weeks_covered=2, weeks_required=2))
+    assert (full.status, full.actual, full.note) == (MET, 3, None)
+    assert evaluate(criterion, PainWindow((1, 4), 0, 2)).status is UNMET
+
+
+def test_one_activity_score_on_either_instrument():
+    # "The sport activity ≥ 9/10": PSFS 9 → met; PSK 1 (higher = harder) is 10 − 1 = 9
+    # → met; PSK 3 → 7 → unmet. A clinic on PSK can finish phase 4 of the low-back template.
+    criterion = Criterion("activity_score", ">=", 9)
+    assert evaluate(criterion, ActivityScore("psfs", 9)).status is MET
+    assert evaluate(criterion, ActivityScore("psk", 1)).status is MET
+    psk3 = evaluate(criterion, ActivityScore("psk", 3))
+    assert (psk3.status, psk3.actual.ability) == (UNMET, 7)
+    assert evaluate(criterion, None).status is UNKNOWN
+    assert ability("psk", 2.5) == 7.5 and ability("psfs", 2.5) == 2.5
+
+
+@pytest.mark.parametrize(
+    ("first", "latest", "improvement", "status"),
+    [
+        (("psk", 6), ("psk", 4), 2, MET),  # PSK 6 → 4: 2 points better
+        (("psfs", 4), ("psfs", 5), 1, UNMET),
+        (("psk", 6), ("psfs", 6), 2, MET),  # instrument changed: ability 4 → 6
+        (None, ("psk", 4), None, UNKNOWN),
+    ],
+)
+def test_activity_improvement_converts_direction(first, latest, improvement, status):
+    criterion = Criterion("outcome_change", ">=", 2)
+    pair = tuple(ActivityScore(*s) if s else None for s in (first, latest))
+    result = evaluate(criterion, pair)
+    assert (result.status, result.actual) == (status, improvement)
+
+
+def test_no_red_flags_is_read_from_the_latest_analysis():
+    criterion = Criterion("red_flags_clear", "==", 1)
+    assert evaluate(criterion, RedFlagScreen(screened=False)).status is UNKNOWN
+    assert evaluate(criterion, RedFlagScreen(True, ("night_pain",))).status is UNMET
+    clear = evaluate(criterion, RedFlagScreen(True))
+    assert (clear.status, clear.actual, clear.note) == (MET, (), None)
+    # 56 at a first episode, suggested but not ticked: the therapist decided; it is noted.
+    age = Reason("age_first_episode", {"age": 56, "limit": 50})
+    noted = evaluate(criterion, RedFlagScreen(True, (), (age,)))
+    assert (noted.status, noted.note) == (MET, age)
+
+
+def test_baselines_of_nprs_and_activities_recorded():
+    criterion = Criterion("baselines_recorded", "==", 1)
+    assert evaluate(criterion, Baselines(6, 5.67)).status is MET
+    missing = evaluate(criterion, Baselines(6, None))
+    assert (missing.status, missing.note.values) == (UNMET, {"missing": ["activities"]})
+
+
+@pytest.mark.parametrize(
+    ("mobility", "status", "note"),
+    [
+        ((3.0, 5.0, None, None), MET, "schober_normal"),  # normal ≥ 5 cm
+        ((2.0, 3.8, None, None), MET, "improved_beyond_sdc"),  # +1.8 cm = SDC
+        ((2.0, 3.7, None, None), UNMET, None),  # +1.7 cm
+        ((None, None, 30.0, 20.2), MET, "improved_beyond_sdc"),  # −9.8 cm finger-floor
+        ((None, None, 30.0, 21.0), UNMET, None),
+        ((None, None, None, None), UNKNOWN, None),
+    ],
+)
+def test_schober_or_finger_floor_improved_beyond_sdc_or_normal(mobility, status, note):
+    result = evaluate(Criterion("lumbar_mobility", "==", 1), LumbarMobility(*mobility))
+    assert result.status is status
+    assert (result.note.code if result.note else None) == note
+
+
+def test_single_leg_squat_good_on_all_five_items_each_side():
+    criterion = Criterion("single_leg_squat", "==", 1)
+    good = ("good",) * 5
+    assert evaluate(criterion, (good, good)).status is MET
+    knee = evaluate(criterion, (good, ("good", "good", "good", "poor", "good")))
+    assert (knee.status, knee.actual) == (UNMET, (5, 4))
+    assert evaluate(criterion, (good, ("good",) * 4 + (None,))).status is UNKNOWN
+    assert evaluate(criterion, ((None,) * 5, (None,) * 5)).actual is None
+
+
+def test_two_weeks_at_full_planned_load_without_a_red_response():
+    criterion = Criterion("full_load_without_red", "==", 1, window_weeks=2)
+    G, R = Light.GREEN, Light.RED
+    met = evaluate(criterion, LoadWeeks(((3, 3), (4, 3)), (G, G, G), 2))
+    assert (met.status, met.actual) == (MET, (2, 2, 0))
+    # A red session fails it, whatever the weeks.
+    assert evaluate(criterion, LoadWeeks(((3, 3), (3, 3)), (G, R), 2)).status is UNMET
+    # A short week fails it: an extra session in the other week makes up for nothing.
+    assert evaluate(criterion, LoadWeeks(((2, 3), (4, 3)), (G,), 2)).status is UNMET
+    # One complete week so far, full and green: not yet known.
+    assert evaluate(criterion, LoadWeeks(((3, 3),), (G,), 2)).status is UNKNOWN

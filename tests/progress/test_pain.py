@@ -168,3 +168,51 @@ def test_light_is_always_decided_and_green_only_within_the_safe_range(
         assert morning is not None and baseline is not None and morning <= baseline
     if during is not None and during > limits.amber_max:
         assert verdict.light is R
+
+
+# --- pain after exercise (Silbernagel 2007; domain.md §3) -----------------------------------
+
+
+def test_pain_after_nine_with_a_normal_morning_is_red():
+    # Pain during 2 (safe), next morning 2 at the baseline of 2, but pain after the session
+    # 9/10: after-pain may reach 5 and no more → red, even though pain during was fine.
+    verdict = session_light(2, 2, 2, pain_after=9)
+    assert verdict.light is R
+    assert [r.code for r in verdict.reasons] == ["pain_after_high"]
+    assert verdict.reasons[0].values == {"pain": 9, "limit": 5}
+
+
+def test_pain_after_five_that_settles_by_the_morning_is_green():
+    # After-pain 5 is allowed when it has settled by the next morning (2 at baseline 2).
+    assert session_light(2, 2, 2, pain_after=5).light is G
+
+
+def test_after_pain_that_has_not_settled_by_the_morning_is_red():
+    # Pain during 1 and after 4 (both fine), but the next morning 4 against a baseline of
+    # 2: the after-pain did not settle → red.
+    verdict = session_light(1, 4, 2, pain_after=4)
+    assert verdict.light is R
+    assert [r.code for r in verdict.reasons] == ["next_morning_above_baseline"]
+
+
+def test_pain_after_above_five_is_red_before_the_next_morning_is_known():
+    # Too much after-pain needs no morning to be red (like too much pain during).
+    assert session_light(2, None, None, pain_after=6).light is R
+    # Pain after 5.5 with a clinic limit of 6 is within it.
+    assert session_light(2, 2, 2, PainLimits(after_max=6), pain_after=5.5).light is G
+
+
+@given(
+    during=st.integers(0, 10),
+    after=st.integers(0, 10),
+    morning=st.integers(0, 10),
+    baseline=st.integers(0, 10),
+)
+def test_pain_after_above_five_is_always_red(during, after, morning, baseline):
+    verdict = session_light(during, morning, baseline, pain_after=after)
+    if after > 5:
+        assert verdict.light is R
+        assert "pain_after_high" in [r.code for r in verdict.reasons]
+    else:
+        # After-pain up to 5 never changes the light on its own.
+        assert verdict == session_light(during, morning, baseline)

@@ -406,6 +406,22 @@ def test_cut_dose(dose, expected, field):
     assert reason.values["field"] == field
 
 
+@pytest.mark.parametrize(
+    ("dose", "pct"),
+    [
+        # 10 reps × 0.85 = 8.5 → 9: the reason says −10 %, what the patient will feel.
+        (Dose(sets=1, dosage_type="reps", reps_min=8, reps_max=10), 10),
+        # 600 s × 0.85 = 510 s: exactly the rule's 15 %.
+        (Dose(sets=1, dosage_type="time", duration_seconds=600), 15),
+        # 5 kg → 2.5 kg (one step of the equipment): −50 %.
+        (replace(SQUAT, load_kg=Decimal(5)), 50),
+    ],
+)
+def test_a_cut_names_the_percentage_it_came_to(dose, pct):
+    _smaller, reason = cut_dose(dose, Decimal(15), Decimal("2.5"))
+    assert reason.values["pct"] == pct
+
+
 def test_cut_dose_at_the_minimum():
     tiny = Dose(sets=1, dosage_type="reps", reps_min=1, reps_max=1)
     smaller, reason = cut_dose(tiny, Decimal(15), Decimal("2.5"))
@@ -547,6 +563,8 @@ def progress_cases(draw):
     kind = draw(st.sampled_from(list(RuleKind)))
     if kind is RuleKind.HOLD_PROGRESSION:
         dose = replace(dose, dosage_type=DosageType.HOLD)
+    if kind is RuleKind.DURATION_PROGRESSION:
+        dose = replace(dose, dosage_type=DosageType.TIME)
     rule = Rule(
         kind=kind,
         mode=Mode.TIME_CONTINGENT,
@@ -555,6 +573,8 @@ def progress_cases(draw):
         seconds_per_week=draw(st.integers(1, 10)),
         max_hold_seconds=draw(st.integers(1, 120)),
         percent=draw(st.integers(1, 10).map(Decimal)),
+        minutes_per_week=draw(st.integers(1, 10)),
+        target_duration_seconds=draw(st.integers(60, 7200)),
     )
     return dose, rule
 
@@ -626,3 +646,147 @@ def test_time_contingent_suggestions_never_depend_on_pain(
     if red_flag:
         assert first.action is Action.HOLD
         assert [r.code for r in first.reasons] == ["red_flag_open"]
+
+
+def test_pain_after_nine_with_a_normal_morning_regresses_and_alerts():
+    # Two sessions at the top of the dose with pain during 2 and the next mornings at the
+    # baseline of 2, but the second session hurt 9/10 afterwards: red → regress one rung
+    # and alert the therapist (Silbernagel 2007: after-pain may reach 5).
+    dose = Dose(sets=3, dosage_type="reps", reps_min=8, reps_max=12)
+    rule = Rule(kind="ladder_step")
+    logs = [
+        LoggedExercise(day=date(2024, 1, 2), reps_per_set=(12, 12, 12), pain_during=2,
+                       next_morning_pain=2, morning_baseline=2),
+        LoggedExercise(day=date(2024, 1, 4), reps_per_set=(12, 12, 12), pain_during=2,
+                       pain_after=9, next_morning_pain=2, morning_baseline=2),
+    ]  # fmt: skip
+    advice = suggest(
+        dose, rule, logs, today=date(2024, 1, 5), dose_since=date(2024, 1, 1),
+        harder_exercise_id=3, easier_exercise_id=1,
+    )  # fmt: skip
+    assert advice.action is Action.REGRESS and advice.alert_therapist
+    assert advice.exercise_id == 1
+    assert advice.reasons[0].code == "pain_after_high"
+
+
+# --- duration progression (domain.md §5: walking and walk-run build up in minutes) ----------
+
+WALK = Dose(sets=1, dosage_type="time", duration_seconds=20 * 60)
+FIVE_MINUTES_A_WEEK = {"minutes_per_week": 5, "target_duration_seconds": 40 * 60}
+
+
+def _walked(day, *, minutes=20, pain=2, after=None):
+    return LoggedExercise(day=day, sets_done=1, duration_seconds=minutes * 60, pain_during=pain,
+                          pain_after=after, next_morning_pain=2, morning_baseline=2)  # fmt: skip
+
+
+def test_walking_five_minutes_longer_every_week_on_schedule():
+    # Time-contingent (KNGF 2021, graded activity): 20 min walked this week, 7 days at the
+    # dose → 25 min, whatever the pain.
+    rule = Rule(kind="duration_progression", mode="time_contingent", **FIVE_MINUTES_A_WEEK)
+    advice = suggest(WALK, rule, [_walked(date(2024, 1, 6), pain=6)], today=date(2024, 1, 8),
+                     dose_since=date(2024, 1, 1))  # fmt: skip
+    assert advice.action is Action.PROGRESS
+    assert advice.dose.duration_seconds == 25 * 60
+    assert advice.reasons[-1].code == "duration_increased"
+    assert advice.reasons[-1].values == {"from_seconds": 1200, "to_seconds": 1500}
+    # Six days at the dose: not yet a week.
+    too_soon = suggest(WALK, rule, [_walked(date(2024, 1, 6))], today=date(2024, 1, 7),
+                       dose_since=date(2024, 1, 1))  # fmt: skip
+    assert too_soon.action is Action.HOLD
+
+
+def test_pain_gated_walk_run_adds_minutes_only_after_two_green_sessions_and_a_week():
+    rule = Rule(kind="duration_progression", **FIVE_MINUTES_A_WEEK)
+    greens = [_walked(date(2024, 1, 3)), _walked(date(2024, 1, 5))]
+    advice = suggest(WALK, rule, greens, today=date(2024, 1, 8), dose_since=date(2024, 1, 1))
+    assert advice.action is Action.PROGRESS and advice.dose.duration_seconds == 25 * 60
+    # Two greens but the prescribed 20 minutes were not walked: hold.
+    short = [_walked(date(2024, 1, 3)), _walked(date(2024, 1, 5), minutes=15)]
+    held = suggest(WALK, rule, short, today=date(2024, 1, 8), dose_since=date(2024, 1, 1))
+    assert held.action is Action.HOLD
+    assert held.reasons[0].code == "duration_not_reached"
+
+
+def test_walk_run_with_pain_8_and_a_worse_next_morning_regresses_and_alerts():
+    # Running knee, walk-run 20 min, pain-contingent: pain during 8/10 and the next
+    # morning 4 above a baseline of 2 → red: cut the time 15 % (no easier rung) and alert.
+    rule = Rule(kind="duration_progression", **FIVE_MINUTES_A_WEEK)
+    red = LoggedExercise(day=date(2024, 1, 5), sets_done=1, duration_seconds=1200,
+                         pain_during=8, next_morning_pain=4, morning_baseline=2)  # fmt: skip
+    advice = suggest(WALK, rule, [_walked(date(2024, 1, 3)), red], today=date(2024, 1, 6),
+                     dose_since=date(2024, 1, 1))  # fmt: skip
+    assert advice.action is Action.REGRESS and advice.alert_therapist
+    assert [r.code for r in advice.reasons] == [
+        "pain_during_high", "next_morning_above_baseline", "dose_cut",
+    ]  # fmt: skip
+    assert advice.dose.duration_seconds == 1020  # 1200 × 0.85
+
+
+def test_duration_stops_at_its_target():
+    rule = Rule(kind="duration_progression", mode="time_contingent", **FIVE_MINUTES_A_WEEK)
+    near = replace(WALK, duration_seconds=38 * 60)
+    advice = suggest(near, rule, [_walked(date(2024, 1, 6), minutes=38)],
+                     today=date(2024, 1, 8), dose_since=date(2024, 1, 1))  # fmt: skip
+    assert advice.dose.duration_seconds == 40 * 60  # capped at the target
+    there = replace(WALK, duration_seconds=40 * 60)
+    held = suggest(there, rule, [_walked(date(2024, 1, 6), minutes=40)],
+                   today=date(2024, 1, 8), dose_since=date(2024, 1, 1))  # fmt: skip
+    assert held.action is Action.HOLD
+    assert held.reasons[0].code == "duration_at_target"
+
+
+def test_duration_progression_needs_a_timed_dose_and_its_parameters():
+    with pytest.raises(ValueError, match="minutes_per_week"):
+        Rule(kind="duration_progression")
+    with pytest.raises(ValueError, match="timed dose"):
+        suggest(Dose(sets=3, dosage_type="reps", reps_min=8, reps_max=12),
+                Rule(kind="duration_progression", **FIVE_MINUTES_A_WEEK), [],
+                today=date(2024, 1, 8), dose_since=date(2024, 1, 1))  # fmt: skip
+
+
+# --- a red session logged late is judged like any other (domain.md §3) ----------------------
+
+
+def test_a_red_session_logged_late_for_a_day_before_the_dose_changed_regresses():
+    # The dose went up on 10 January; on the 11th the patient logs the session of the 8th
+    # (at the old dose), pain during 7/10. Nobody has judged it: regress and alert, and
+    # say it came in late — not "no sessions at this dose since 10 January".
+    dose = Dose(sets=3, dosage_type="reps", reps_min=8, reps_max=12)
+    late = LoggedExercise(day=date(2024, 1, 8), reps_per_set=(10, 10, 10), pain_during=7,
+                          unseen_earlier_dose=True)  # fmt: skip
+    advice = suggest(dose, Rule(kind="ladder_step"), [late], today=date(2024, 1, 11),
+                     dose_since=date(2024, 1, 10), easier_exercise_id=1)  # fmt: skip
+    assert advice.action is Action.REGRESS and advice.alert_therapist
+    assert [r.code for r in advice.reasons] == ["pain_during_high", "logged_late", "step_down"]
+    assert advice.reasons[1].values == {"day": date(2024, 1, 8)}
+
+
+def test_a_late_session_that_was_already_judged_or_is_green_does_not_regress():
+    dose = Dose(sets=3, dosage_type="reps", reps_min=8, reps_max=12)
+    # The same red session, but logged before the dose changed: it led to that change.
+    seen = LoggedExercise(day=date(2024, 1, 8), reps_per_set=(10, 10, 10), pain_during=7)
+    advice = suggest(dose, Rule(kind="ladder_step"), [seen], today=date(2024, 1, 11),
+                     dose_since=date(2024, 1, 10), easier_exercise_id=1)  # fmt: skip
+    assert advice.action is Action.HOLD and advice.reasons[0].code == "no_sessions"
+    # Logged late but green: it says nothing about the new dose.
+    green = LoggedExercise(
+        day=date(2024, 1, 8),
+        reps_per_set=(12, 12, 12),
+        pain_during=1,
+        next_morning_pain=2,
+        morning_baseline=2,
+        unseen_earlier_dose=True,
+    )
+    assert suggest(dose, Rule(kind="ladder_step"), [green], today=date(2024, 1, 11),
+                   dose_since=date(2024, 1, 10)).action is Action.HOLD  # fmt: skip
+    # A late red older than two greens at the new dose: the latest response is green.
+    newer = [
+        LoggedExercise(day=date(2024, 1, d), reps_per_set=(12, 12, 12), pain_during=1,
+                       next_morning_pain=2, morning_baseline=2)
+        for d in (10, 12)
+    ]  # fmt: skip
+    late = replace(seen, unseen_earlier_dose=True)
+    advice = suggest(dose, Rule(kind="ladder_step"), [late, *newer], today=date(2024, 1, 13),
+                     dose_since=date(2024, 1, 10), harder_exercise_id=3)  # fmt: skip
+    assert advice.action is Action.PROGRESS
