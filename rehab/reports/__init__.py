@@ -23,9 +23,9 @@ def _register_panels() -> None:
 def _documents_for_export(actor, patient):
     """The patient's printed documents for their data export (GDPR art. 15 and 20): the
     current handout, if there is one, and a progress report over the default period."""
+    from rehab.core.clock import clinic_today
     from rehab.reports import progress_report, services
     from rehab.reports.pdf import download_name
-    from rehab.training.services import clinic_today
 
     nl = patient.preferred_language == "nl"
     try:

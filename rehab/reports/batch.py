@@ -6,42 +6,43 @@ REHAB_JOB_QUEUE_URL is set and `flask rehab worker` runs, else in a background t
 web process; tests run it inside the request (REHAB_JOBS_INLINE). Memory stays bounded
 whatever the number of patients: reports are rendered one at a time and written to disk at
 once; the single PDF is put together from those files at the end, page by page straight to
-disk (rehab.reports.concatenate).
+disk (rehab.reports.batch_file, rehab.reports.concatenate). A running job writes a heartbeat
+with every report (rehab.reports.job_watch marks a silent one failed).
 Every report printed, and every download, goes into the access log per patient.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import io
 import logging
 import os
 import shutil
 import threading
-import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, abort, current_app, has_app_context
-from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from rehab.audit.services import Action, record
-from rehab.auth.models import Clinic, Role, User
+from rehab.audit.summaries import Summary
+from rehab.auth.models import Role, User
+from rehab.core.concurrency import claim
 from rehab.core.db import utcnow
 from rehab.core.i18n import gettext
 from rehab.extensions import db
 from rehab.patients.models import Patient, PatientStatus
 from rehab.reports import progress_report as reports
-from rehab.reports.concatenate import Part, concatenate
+from rehab.reports.batch_file import PrintedReport, file_name, write_single_pdf, write_zip
 from rehab.reports.models import PrintJob
-from rehab.reports.pdf import html_to_pdf, render_html
 
 log = logging.getLogger(__name__)
 
 JOBS_PAGE_SIZE = 20
+# The longest a job may wait on the queue and run there (RQ's job timeout), in seconds.
+QUEUE_TIMEOUT = 6 * 3600
 # Started threads, so that tests (and a graceful shutdown) can wait for them.
 THREADS: list[threading.Thread] = []
 
@@ -150,6 +151,30 @@ def start_batch(
     language_choice: str,
 ) -> PrintJob:
     """Queue a batch print (old jobs are cleaned up first); the job runs in the background."""
+    from rehab.reports.job_watch import fail_stalled_jobs
+
+    fail_stalled_jobs()
+    job = queue_job(
+        actor,
+        scope=scope,
+        period=period,
+        file_format=file_format,
+        language_choice=language_choice,
+    )
+    db.session.commit()
+    enqueue(job.id)
+    return job
+
+
+def queue_job(
+    actor: User,
+    *,
+    scope: str,
+    period: reports.Period,
+    file_format: str,
+    language_choice: str,
+) -> PrintJob:
+    """The new job's row and its access-log entry; the caller commits and enqueues."""
     if scope == "clinic" and actor.role != Role.ADMIN:
         raise BatchRefused(
             gettext("Only an administrator can print the reports of the whole clinic."), "scope"
@@ -180,11 +205,14 @@ def start_batch(
         actor=actor,
         object_type="print_job",
         object_id=job.id,
-        summary=f"batch print of {len(patient_ids)} progress reports "
-        f"{period.start.isoformat()}–{period.end.isoformat()} ({file_format})",
+        summary=Summary.of(
+            "batch_print",
+            count=len(patient_ids),
+            start=period.start,
+            end=period.end,
+            format=file_format,
+        ),
     )
-    db.session.commit()
-    enqueue(job.id)
     return job
 
 
@@ -196,7 +224,7 @@ def enqueue(job_id: int) -> None:
         return
     if config.get("REHAB_JOB_QUEUE_URL"):
         queue = job_queue()
-        queue.enqueue(run_queued_job, job_id, job_timeout=6 * 3600, result_ttl=3600)
+        queue.enqueue(run_queued_job, job_id, job_timeout=QUEUE_TIMEOUT, result_ttl=3600)
         return
     app = current_app._get_current_object()
     thread = threading.Thread(
@@ -244,42 +272,96 @@ def run_queued_job(job_id: int) -> None:
 # --- running a job ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PrintedReport:
-    patient_name: str
-    path: Path
-    pages: int
+class JobAbandoned(Exception):
+    """The job was marked failed (stalled) while it ran: it stops without writing more."""
 
 
-def _set(job_id: int, **values) -> None:
-    db.session.execute(update(PrintJob).where(PrintJob.id == job_id).values(**values))
+def _advance(job_id: int, **values) -> None:
+    """Write the running job's progress with a fresh heartbeat, and commit.
+
+    Only while it is still running: a job that was judged stalled and marked failed (its
+    heartbeat was late, e.g. during a database outage) stops instead of coming back to life.
+    """
+    result = db.session.execute(
+        update(PrintJob)
+        .where(PrintJob.id == job_id, PrintJob.status == "running")
+        .values(heartbeat_at=utcnow(), **values)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise JobAbandoned(job_id)
     db.session.commit()
 
 
 def run_job(job_id: int) -> None:
-    """Print every report of the job, one at a time, then build the file; never raises."""
-    job = db.session.get(PrintJob, job_id)
-    if job is None or job.status != "queued":
-        return
-    folder = jobs_folder() / str(job.id)
+    """Print every report of the job, one at a time, then build the file; never raises.
+
+    A failure marks the job failed. When even that cannot be written (the database is
+    gone), the job's heartbeat stops and rehab.reports.job_watch marks it failed later.
+    """
     try:
-        _set(job_id, status="running", started_at=utcnow(), done_count=0)
+        folder = _claim(job_id)
+    except Exception:  # the database is away already: the job stays queued for later
+        log.exception("batch print job %s could not start", job_id)
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+        return
+    if folder is None:
+        return
+    try:
         parts = folder / "parts"
         parts.mkdir(parents=True, exist_ok=True)
         printed = _print_reports(job_id, parts)
+        _advance(job_id)  # alive: putting the file together comes next
         job = db.session.get(PrintJob, job_id)
-        name = _file_name(job)
+        name = file_name(job)
         if job.file_format == "zip":
-            _zip(printed, folder / name)
+            write_zip(printed, folder / name)
         else:
-            _single_pdf(job, printed, folder / name)
+            write_single_pdf(job, printed, folder / name)
         shutil.rmtree(parts, ignore_errors=True)
-        _set(job_id, status="done", finished_at=utcnow(), file_path=f"{job.id}/{name}")
+        _advance(job_id, status="done", finished_at=utcnow(), file_path=f"{job.id}/{name}")
+    except JobAbandoned:
+        log.warning("batch print job %s was marked stalled while it ran; stopped", job_id)
+        shutil.rmtree(folder, ignore_errors=True)
     except Exception as error:
         log.exception("batch print job %s failed", job_id)
-        db.session.rollback()
         shutil.rmtree(folder, ignore_errors=True)
-        _set(job_id, status="failed", finished_at=utcnow(), error=str(error)[:2000])
+        _record_failure(job_id, error)
+
+
+def _claim(job_id: int) -> Path | None:
+    """Take the queued job (its folder), or None when it is not there or not queued.
+
+    One conditional write: a job queued twice (an RQ retry, a second worker) is printed once.
+    """
+    job = db.session.get(PrintJob, job_id)
+    if job is None or job.status != "queued":
+        return None
+    folder = jobs_folder() / str(job.id)
+    now = utcnow()
+    if not claim(job, PrintJob.status == "queued", status="running", started_at=now,
+                 heartbeat_at=now, done_count=0):  # fmt: skip
+        db.session.rollback()
+        return None
+    db.session.commit()
+    return folder
+
+
+def _record_failure(job_id: int, error: Exception) -> None:
+    try:
+        db.session.rollback()
+        _advance(job_id, status="failed", failure="error", finished_at=utcnow(),
+                 error=str(error)[:2000])  # fmt: skip
+    except JobAbandoned:
+        pass
+    except Exception:
+        # The database is unreachable too: the job stays "running" without a heartbeat,
+        # and the next look at it (its page, a new batch, the worker starting, the
+        # periodic tidy-print-jobs) marks it failed once its timeout has passed.
+        log.exception("batch print job %s: its failure could not be written either", job_id)
+        with contextlib.suppress(Exception):
+            db.session.rollback()
 
 
 def _print_reports(job_id: int, parts: Path) -> list[PrintedReport]:
@@ -306,91 +388,19 @@ def _print_reports(job_id: int, parts: Path) -> list[PrintedReport]:
             patient_id=patient.id,
             object_type="progress_report",
             object_id=patient.id,
-            summary=f"batch print job {job_id}: {reports.audit_summary(period, language)}",
+            summary=Summary.of(
+                "batch_print_report",
+                job_id=job_id,
+                start=period.start,
+                end=period.end,
+                language=language,
+            ),
         )
-        db.session.execute(update(PrintJob).where(PrintJob.id == job_id).values(done_count=number))
         # The commit expires every loaded row; nothing refers to this patient's rows any
         # more, so the session's weak identity map lets them go before the next report.
-        db.session.commit()
+        _advance(job_id, done_count=number)
         del patient
     return printed
-
-
-def _file_name(job: PrintJob) -> str:
-    word = "voortgangsverslagen" if _cover_language(job) == "nl" else "progress-reports"
-    extension = "zip" if job.file_format == "zip" else "pdf"
-    return f"{word}-{job.period_start.isoformat()}-{job.period_end.isoformat()}.{extension}"
-
-
-def _zip(printed: list[PrintedReport], target: Path) -> None:
-    from rehab.reports.pdf import download_name
-
-    used: set[str] = set()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in printed:
-            name = download_name(item.patient_name)
-            stem, counter = name[:-4], 2
-            while name in used:  # two patients with the same name
-                name, counter = f"{stem}-{counter}.pdf", counter + 1
-            used.add(name)
-            archive.write(item.path, name)
-
-
-def _cover_language(job: PrintJob) -> str:
-    if job.language_choice == "clinic" or job.requested_by.locale not in ("nl", "en"):
-        clinic = db.session.get(Clinic, job.clinic_id)
-        return clinic.default_locale if clinic.default_locale in ("nl", "en") else "nl"
-    return job.requested_by.locale
-
-
-@dataclass(frozen=True)
-class TocEntry:
-    number: int
-    patient_name: str
-    page: int
-
-
-def _cover_pdf(job: PrintJob, printed: list[PrintedReport], cover_pages: int) -> bytes:
-    language = _cover_language(job)
-    clinic = db.session.get(Clinic, job.clinic_id)
-    entries, page = [], cover_pages + 1
-    for number, item in enumerate(printed, start=1):
-        entries.append(TocEntry(number, item.patient_name, page))
-        page += item.pages
-    html = render_html(
-        "pdf/batch_cover.html",
-        language=language,
-        title=_cover_title(language, clinic.name),
-        author=job.requested_by.full_name,
-        context={"job": job, "clinic": clinic, "entries": entries, "total_pages": page - 1},
-    )
-    return html_to_pdf(html)
-
-
-def _cover_title(language: str, clinic_name: str) -> str:
-    with force_locale(language):
-        return gettext("Progress reports, %(clinic)s", clinic=clinic_name)
-
-
-def _single_pdf(job: PrintJob, printed: list[PrintedReport], target: Path) -> None:
-    """Cover and contents, then every report; the contents' page numbers count the cover's
-    own pages, so the cover is laid out until its length no longer changes. The reports are
-    copied page by page from their files (rehab.reports.concatenate), never all in memory."""
-    cover_pages, cover = 1, b""
-    for _attempt in range(4):
-        cover = _cover_pdf(job, printed, cover_pages)
-        pages = len(PdfReader(io.BytesIO(cover)).pages)
-        if pages == cover_pages:
-            break
-        cover_pages = pages
-    cover_path = target.with_suffix(".cover.pdf")
-    cover_path.write_bytes(cover)
-    del cover
-    language = _cover_language(job)
-    clinic_name = db.session.get(Clinic, job.clinic_id).name
-    parts = [Part(cover_path)] + [Part(item.path, item.patient_name) for item in printed]
-    concatenate(parts, target, title=_cover_title(language, clinic_name), language=language)
-    cover_path.unlink(missing_ok=True)
 
 
 # --- downloading ------------------------------------------------------------------------------
@@ -399,7 +409,7 @@ def _single_pdf(job: PrintJob, printed: list[PrintedReport], target: Path) -> No
 def record_download(actor: User, job: PrintJob) -> None:
     """One access-log entry per patient in the file, and one for the job."""
     record(Action.EXPORT, actor=actor, object_type="print_job", object_id=job.id,
-           summary=f"download of batch print job {job.id}")  # fmt: skip
+           summary=Summary.of("batch_download", job_id=job.id))  # fmt: skip
     existing = set(
         db.session.scalars(select(Patient.id).where(Patient.id.in_(job.patient_ids or [])))
     )
@@ -411,10 +421,10 @@ def record_download(actor: User, job: PrintJob) -> None:
                 patient_id=patient_id,
                 object_type="progress_report",
                 object_id=patient_id,
-                summary=f"download of batch print job {job.id}",
+                summary=Summary.of("batch_download", job_id=job.id),
             )
     db.session.commit()
 
 
 def download_filename(job: PrintJob) -> str:
-    return _file_name(job)
+    return file_name(job)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import math
 import sys
 from collections.abc import Sequence
 
@@ -70,11 +71,12 @@ def _style(*colours: str, width: int) -> Style:
     )
 
 
-def _config(chart_class, *colours: str, title: str, width: int, **options):
+def _config(chart_class, *colours: str, title: str, width: int, columns=None, **options):
     narrow = width <= NARROW
     series = max(len(colours), 1)
-    # pygal reserves legend rows as series // columns: keep that a whole number.
-    columns = series if not narrow else (2 if series % 2 == 0 else 1)
+    # pygal reserves legend rows as series // columns: keep that a whole number. A long
+    # label gets a row of its own (``columns``), or it runs past the chart's edge.
+    columns = columns or (series if not narrow else (2 if series % 2 == 0 else 1))
     legend_rows = series // columns
     chart = chart_class(
         style=_style(*colours, width=width),
@@ -137,12 +139,42 @@ def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
+def nice_scale(values: Sequence[float | None], *, whole: bool, zero: bool, ticks: int = 5):
+    """Axis labels at round steps (1, 2, 2.5 or 5 × a power of ten) that cover the values.
+
+    ``whole``: counts (repetitions, sets, seconds) get whole-number steps; ``zero``: the axis
+    starts at 0 (a bar's height is its meaning). Returns (low, high, labels).
+    """
+    known = [float(v) for v in values if v is not None]
+    low = 0.0 if zero or not known else min(known)
+    high = max(known, default=1.0)
+    if high <= low:  # a flat line sits in the middle, not on the edge
+        step = 1 if whole else 0.5
+        low, high = (low if zero or low < step else low - step), high + step
+    raw = (high - low) / max(ticks - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    if whole:
+        step = max(1, math.ceil(step))
+    first = math.floor(low / step) * step
+    last = math.ceil(high / step) * step
+    count = round((last - first) / step)
+    labels = [round(first + n * step, 6) for n in range(count + 1)]
+    if whole:
+        labels = [int(v) for v in labels]
+    return labels[0], labels[-1], labels
+
+
 def weekly_load_chart(
     weeks: Sequence[dt.date], loads: Sequence[float | None], *, width: int = WIDE
 ) -> str:
     """Weekly load in AU (session RPE × minutes) per calendar week; a week without data is a gap."""
     title = _("Weekly load (AU)")
-    chart = _config(pygal.Bar, BRAND, title=title, width=width, show_legend=False)
+    low, high, labels = nice_scale(loads, whole=True, zero=True)
+    chart = _config(
+        pygal.Bar, BRAND, title=title, width=width, show_legend=False, range=(low, high),
+        y_labels=labels,
+    )  # fmt: skip
     labels, majors = _day_labels(weeks, _every(len(weeks), width))
     chart.x_labels = labels
     chart.x_labels_major = majors
@@ -164,18 +196,28 @@ def load_trend_chart(
     it does not predict injury (Impellizzeri 2020/2021).
     """
     title = _("Acute and chronic load (AU per day)")
-    chart = _config(pygal.Line, BRAND, GREY, BAND, BAND, title=title, width=width, show_dots=False)
+    low, high = band
+    top = [None if v is None else v * high for v in chronic]
+    y_low, y_high, y_labels = nice_scale([*acute, *top], whole=True, zero=True)
+    chart = _config(
+        pygal.Line, BRAND, GREY, BAND, BAND, title=title, width=width, show_dots=False,
+        range=(y_low, y_high), y_labels=y_labels, columns=2,
+    )  # fmt: skip
     labels, majors = _day_labels(days, _every(len(days), width))
     chart.x_labels = labels
     chart.x_labels_major = majors
-    low, high = band
+    # Told apart by more than colour: acute solid and thick, chronic dashed, the band dotted.
     chart.add(_("Acute (7 days)"), [_value(v) for v in acute], stroke_style={"width": 3})
-    chart.add(_("Chronic (28 days)"), [_value(v) for v in chronic], stroke_style={"width": 3})
+    chart.add(
+        _("Chronic (28 days)"),
+        [_value(v) for v in chronic],
+        stroke_style={"width": 3, "dasharray": "10, 6"},
+    )
     band_label = _("Commonly cited band %(low)s–%(high)s × chronic (contested)",
                    low=_num(low), high=_num(high))  # fmt: skip
-    dashed = {"width": 1.5, "dasharray": "6, 5"}
-    chart.add(band_label, [_scaled(v, low) for v in chronic], stroke_style=dashed)
-    chart.add(None, [_scaled(v, high) for v in chronic], stroke_style=dashed)
+    dotted = {"width": 1.5, "dasharray": "2, 5"}
+    chart.add(band_label, [_scaled(v, low) for v in chronic], stroke_style=dotted)
+    chart.add(None, [_scaled(v, high) for v in chronic], stroke_style=dotted)
     return _render(chart, title)
 
 
@@ -196,9 +238,17 @@ def pain_chart(
     labels, majors = _day_labels(days, _every(len(days), width))
     chart.x_labels = labels
     chart.x_labels_major = majors
-    chart.add(_("During exercise"), [_value(v) for v in during])
-    chart.add(_("After the session"), [_value(v) for v in after])
-    chart.add(_("In the morning"), [_value(v) for v in morning])
+    # Told apart by more than colour: solid, dashed and dotted lines, dots of three sizes.
+    chart.add(_("During exercise"), [_value(v) for v in during], stroke_style={"width": 3},
+              dots_size=4)  # fmt: skip
+    chart.add(
+        _("After the session"), [_value(v) for v in after],
+        stroke_style={"width": 2.5, "dasharray": "10, 6"}, dots_size=3,
+    )  # fmt: skip
+    chart.add(
+        _("In the morning"), [_value(v) for v in morning],
+        stroke_style={"width": 2.5, "dasharray": "2, 5"}, dots_size=2,
+    )  # fmt: skip
     return _render(chart, title)
 
 
@@ -209,11 +259,14 @@ def adherence_chart(
     *,
     width: int = WIDE,
 ) -> str:
-    """Sessions and exercises done as % of prescribed, per calendar week (may exceed 100 %)."""
+    """Sessions and exercises done as % of the plan, per calendar week (at most 100 %: extras
+    are counted apart, see rehab.progress.adherence)."""
     title = _("Adherence per week (%)")
-    values = [v for v in (*sessions, *exercises) if v is not None]
-    top = max([100.0, *(_pct(v) for v in values)])
-    chart = _config(pygal.Bar, BRAND, GREY, title=title, width=width, range=(0, top))
+    values = [_pct(v) for v in (*sessions, *exercises) if v is not None]
+    low, high, y_labels = nice_scale([100.0, *values], whole=True, zero=True)
+    chart = _config(
+        pygal.Bar, BRAND, GREY, title=title, width=width, range=(low, high), y_labels=y_labels
+    )
     labels, majors = _day_labels(weeks, _every(len(weeks), width))
     chart.x_labels = labels
     chart.x_labels_major = majors
@@ -227,11 +280,22 @@ def dose_chart(
     days: Sequence[dt.date],
     series: Sequence[tuple[str, Sequence[float | None]]],
     *,
+    whole: bool = False,
     width: int = WIDE,
 ) -> str:
-    """One exercise's dose over time, e.g. [("Weight (kg)", …), ("Prescribed (kg)", …)]."""
+    """One exercise's dose over time, e.g. [("Weight (kg)", …), ("Prescribed (kg)", …)].
+
+    ``whole``: the quantity is counted (repetitions, seconds, minutes, metres), so the axis
+    steps in whole numbers.
+    """
     colours = (BRAND, BAND, BLUE, GREY)
-    chart = _config(pygal.Line, *colours[: max(len(series), 1)], title=title, width=width)
+    low, high, y_labels = nice_scale(
+        [v for _label, values in series for v in values], whole=whole, zero=False
+    )
+    chart = _config(
+        pygal.Line, *colours[: max(len(series), 1)], title=title, width=width,
+        range=(low, high), y_labels=y_labels,
+    )  # fmt: skip
     labels, majors = _day_labels(days, _every(len(days), width))
     chart.x_labels = labels
     chart.x_labels_major = majors

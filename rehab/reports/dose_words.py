@@ -46,7 +46,8 @@ def prescription_facts(prescription) -> DoseFacts:
         distance_m=p.distance_m,
         load_kind=p.load_kind,
         load_kg=p.load_kg,
-        band=p.band_colour,
+        # A template's band colour in the reader's language (call inside force_locale).
+        band=p.shown("band_colour") if hasattr(p, "shown") else p.band_colour,
         effort_kind=p.effort_kind,
         target_effort=p.target_effort,
         rest_seconds=p.rest_seconds,
@@ -230,6 +231,12 @@ def progression_cue(
         )
     elif rule == "ladder_step":
         cue = gettext("When the top of the dose goes well, you move on to a harder version.")
+    elif rule == "duration_progression" and p.minutes_per_week and p.target_duration_seconds:
+        cue = gettext(
+            "Each week this gets %(minutes)s minutes longer, up to %(target)s minutes.",
+            minutes=p.minutes_per_week,
+            target=p.target_duration_seconds // 60,
+        )
     else:
         return gettext("Your therapist decides with you when this exercise gets harder.")
     if next_exercise and rule in ("hold_progression", "ladder_step"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from rehab.core.forms import choices, strip_filter
+from rehab.core.forms import DateField, choices, strip_filter
 from rehab.core.i18n import lazy_gettext as _l
 
 # A report covers at most two years: longer periods make unreadable charts and slow prints.
@@ -21,7 +21,7 @@ LANGUAGE_CHOICES = (
 )
 FORMAT_CHOICES = (
     ("pdf", _l("One PDF with a cover page and a table of contents")),
-    ("zip", _l("A ZIP file with one PDF per patient")),
+    ("zip", _l("A ZIP file with one PDF per patient (accessible)")),
 )
 SCOPE_CHOICES = (
     ("mine", _l("My patients")),
@@ -51,11 +51,6 @@ class PeriodForm(FlaskForm):
     )
     today: dt.date | None = None  # the clinic's today, set by the view
 
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        _date_errors(self)
-        return valid
-
     def validate_start(self, field) -> None:
         if field.data is not None and field.data.year < 2000:
             raise ValidationError(_l("This date is too far in the past."))
@@ -72,13 +67,6 @@ class PeriodForm(FlaskForm):
             raise ValidationError(_l("The end of the period lies before its start."))
         if (end - start).days + 1 > MAX_PERIOD_DAYS:
             raise ValidationError(_l("A report covers at most two years: choose a shorter period."))
-
-
-def _date_errors(form: PeriodForm) -> None:
-    """Replace WTForms' English "Not a valid date value." with our translated sentence."""
-    for field in (form.start, form.end):
-        if field.data is None and field.raw_data and field.raw_data[0]:
-            field.errors[:] = [str(_l("Enter a valid date."))]
 
 
 class ProgressReportForm(PeriodForm):
@@ -110,6 +98,12 @@ class BatchPrintForm(PeriodForm):
         _l("File"),
         choices=choices(FORMAT_CHOICES),
         default="pdf",
+        # Putting the reports together keeps their pages and bookmarks, not their tags.
+        description=_l(
+            "For a screen reader, choose the ZIP file: each report in it is a tagged PDF "
+            "(PDF/UA) with its reading order and headings. The single PDF has the pages and "
+            "bookmarks, but not those tags."
+        ),
         validators=[InputRequired(_l("Choose the kind of file."))],
         invalid_choice_message=_l("Choose the kind of file."),
     )

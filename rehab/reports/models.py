@@ -16,6 +16,9 @@ JOB_SCOPES = ("mine", "clinic")
 JOB_FORMATS = ("pdf", "zip")
 JOB_LANGUAGES = ("patient", "clinic")
 JOB_STATUSES = ("queued", "running", "done", "failed")
+# Why a job failed: an error while printing, or no sign of life for longer than the timeout
+# (the process or the database went away while it ran; see rehab.reports.job_watch).
+JOB_FAILURES = ("error", "stalled")
 
 
 class PrintJob(db.Model):
@@ -33,6 +36,7 @@ class PrintJob(db.Model):
         CheckConstraint(f"status IN {sql_in(JOB_STATUSES)}", name="status"),
         CheckConstraint("period_end >= period_start", name="period"),
         CheckConstraint("done_count >= 0 AND total_count >= 0", name="counts"),
+        CheckConstraint(f"failure IS NULL OR failure IN {sql_in(JOB_FAILURES)}", name="failure"),
         Index("ix_print_jobs_clinic_created", "clinic_id", "created_at"),
     )
 
@@ -50,10 +54,17 @@ class PrintJob(db.Model):
     # The patients printed, in the order of the file: each download is logged per patient.
     patient_ids: Mapped[list] = mapped_column(JSON, default=list)
     file_path: Mapped[str | None] = mapped_column(String(255))
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)  # the developer's detail, for the log
+    failure: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     started_at: Mapped[dt.datetime | None]
+    # The running job's last sign of life: written with every report it prints.
+    heartbeat_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
+    # A failed job started again: the new job that took its place.
+    retried_as_id: Mapped[int | None] = mapped_column(
+        ForeignKey("print_jobs.id", ondelete="SET NULL"), index=True
+    )
 
     requested_by: Mapped[User] = relationship(lazy="joined")
 

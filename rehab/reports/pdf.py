@@ -37,8 +37,13 @@ PDF_VARIANT = "pdf/ua-1"
 # Pictures come from the database; these are the types WeasyPrint draws and we accept.
 PICTURE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"})
 # Decoded pictures are kept between documents (a batch prints the same exercises again and
-# again); the cache is emptied between renders once it holds this many entries.
-IMAGE_CACHE_LIMIT = 256
+# again) while the cache stays within a budget of entries and of source bytes; over it, the
+# cache is emptied before the next document (never during one: WeasyPrint reads its raster
+# data back from the cache while it writes the PDF). A progress report's charts are its
+# own: bounded by entries alone (256 before), a batch of a hundred reports held about 12 MB
+# of decoded charts per report (915 MB at the end).
+IMAGE_CACHE_ENTRIES = 64
+IMAGE_CACHE_BYTES = 2 * 1024 * 1024  # URIs (a data: URI is the picture) and raw image data
 
 
 class RefusedURL(ValueError):
@@ -112,6 +117,30 @@ def picture_uri(data: bytes | None, mime: str | None) -> str | None:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+class ImageCache(dict):
+    """WeasyPrint's image cache (it must be a dict), with a size: its entries and the bytes
+    of its keys and raw values (a parsed SVG is counted by its source, its data: URI)."""
+
+    def __init__(self, entries: int = IMAGE_CACHE_ENTRIES, budget: int = IMAGE_CACHE_BYTES):
+        super().__init__()
+        self.entries, self.budget = entries, budget
+
+    @property
+    def size(self) -> int:
+        return sum(
+            len(key) + (len(value) if isinstance(value, bytes | bytearray) else 0)
+            for key, value in self.items()
+        )
+
+    def over_budget(self) -> bool:
+        return len(self) > self.entries or self.size > self.budget
+
+    def make_room(self) -> None:
+        """Between documents: empty the cache when it has outgrown its budget."""
+        if self.over_budget():
+            self.clear()
+
+
 @dataclass(frozen=True)
 class _Toolkit:
     fetcher: StaticOnlyFetcher
@@ -120,7 +149,7 @@ class _Toolkit:
 
 
 _toolkit: _Toolkit | None = None
-_image_cache: dict = {}
+_image_cache = ImageCache()
 # One document at a time per process: the shared font configuration and image cache are not
 # made for concurrent use, and layout is CPU-bound Python that holds the GIL anyway.
 _render_lock = threading.Lock()
@@ -174,8 +203,7 @@ def html_to_pdf(html: str) -> bytes:
     """The PDF of an HTML document, with the shared stylesheet, fonts and fetcher."""
     with _render_lock:
         toolkit = _shared()
-        if len(_image_cache) > IMAGE_CACHE_LIMIT:
-            _image_cache.clear()
+        _image_cache.make_room()
         document = HTML(string=html, url_fetcher=toolkit.fetcher)
         return document.write_pdf(
             stylesheets=[toolkit.stylesheet],

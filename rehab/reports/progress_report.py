@@ -2,7 +2,7 @@
 the patient's file.
 
 What it shows comes from the areas that own it, never re-computed here: the movement-
-analysis comparison (rehab.patients.evaluation), the weekly metrics and the very SVG charts
+analysis comparison (rehab.patients.comparison), the weekly metrics and the very SVG charts
 of the web progress page (rehab.training.metrics / pages.metric_charts), the phases of the
 programme and the suggestions the therapist accepted. Loading runs a fixed number of queries
 whatever the number of sessions (tests/reports/test_progress_report.py pins it).
@@ -18,18 +18,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from rehab.audit.services import Action, record
+from rehab.audit.summaries import Summary
 from rehab.auth.models import User
 from rehab.core.i18n import gettext
 from rehab.extensions import db
 from rehab.patients import evaluation
 from rehab.patients import services as patient_services
 from rehab.patients import vocabulary as patient_vocab
+from rehab.patients.comparison import comparison as analysis_comparison
+from rehab.patients.evaluation import AnalysisView
 from rehab.patients.models import Patient
 from rehab.programmes.models import Phase, Prescription, Programme, Suggestion
 from rehab.programmes.wording import dose_text
 from rehab.reports import charts
+from rehab.reports.chart_views import ChartView
 from rehab.reports.pdf import html_to_pdf, render_html
-from rehab.training import pages
+from rehab.training import evidence, pages
 from rehab.training.metrics import PatientMetrics, patient_metrics
 from rehab.training.schedule import monday_of
 from rehab.training.wording import ACTION_WORDS
@@ -109,7 +113,7 @@ def _current_exercises(programme: Programme | None) -> list[CurrentExercise]:
     if phase is None:
         return []
     prescriptions = [p for p in phase.prescriptions if p.archived_at is None]
-    names = pages.exercise_names([p.exercise_id for p in prescriptions])
+    names = evidence.exercise_names([p.exercise_id for p in prescriptions])
     return [
         CurrentExercise(names.get(p.exercise_id, ""), dose_text(p), p.session_label)
         for p in prescriptions
@@ -118,7 +122,7 @@ def _current_exercises(programme: Programme | None) -> list[CurrentExercise]:
 
 @dataclass(frozen=True)
 class Comparison:
-    """The first and the latest analysis up to the period's end, compared (patients.evaluation)."""
+    """The first and the latest analysis up to the period's end, compared (patients.comparison)."""
 
     before: object
     after: object
@@ -141,18 +145,32 @@ class AcceptedSuggestion:
 
 @dataclass(frozen=True)
 class Adherence:
+    """Over the period: done, planned, the planned share done (extras in one week never
+    make up for a missed session in another) and the sessions beyond the plan."""
+
     sessions_done: int
     sessions_prescribed: int | None
     exercises_done: int
     exercises_prescribed: int | None
+    sessions_within_plan: int = 0
+    exercises_within_plan: int = 0
 
     @property
     def session_fraction(self) -> float | None:
-        return _fraction(self.sessions_done, self.sessions_prescribed)
+        return _fraction(self.sessions_within_plan, self.sessions_prescribed)
 
     @property
     def exercise_fraction(self) -> float | None:
-        return _fraction(self.exercises_done, self.exercises_prescribed)
+        return _fraction(self.exercises_within_plan, self.exercises_prescribed)
+
+    @property
+    def sessions_extra(self) -> int:
+        return self.sessions_done - self.sessions_within_plan if self.sessions_prescribed else 0
+
+    @property
+    def exercises_extra(self) -> int:
+        within = self.exercises_within_plan
+        return self.exercises_done - within if self.exercises_prescribed else 0
 
 
 def _fraction(done: int, prescribed: int | None) -> float | None:
@@ -169,9 +187,9 @@ class ProgressReport:
     phases: list[PhaseRow]
     analyses_count: int
     comparison: Comparison | None
-    single_analysis: object | None
+    latest: AnalysisView | None  # the latest analysis's values and flags, always printed
     metrics: PatientMetrics
-    charts: dict[str, str]
+    charts: dict[str, ChartView]
     adherence: Adherence
     weekly_rows: list = field(default_factory=list)
     suggestions: list[AcceptedSuggestion] = field(default_factory=list)
@@ -188,8 +206,8 @@ def _phase_rows(programme: Programme | None) -> list[PhaseRow]:
     return [
         PhaseRow(
             position=phase.position,
-            name=phase.name,
-            goal=phase.goal,
+            name=phase.shown("name"),
+            goal=phase.shown("goal"),
             started_on=phase.started_on,
             ended_on=phase.ended_on,
             planned_weeks=phase.planned_weeks,
@@ -199,18 +217,22 @@ def _phase_rows(programme: Programme | None) -> list[PhaseRow]:
     ]
 
 
-def _comparison(patient: Patient, end: dt.date) -> tuple[int, Comparison | None, object | None]:
-    """(analyses up to ``end``, the first-versus-latest comparison, the only analysis)."""
+def _analyses(patient: Patient, end: dt.date) -> tuple[int, Comparison | None, AnalysisView | None]:
+    """(analyses up to ``end``, the first-versus-latest comparison when there are two or more,
+    the latest analysis's values with their flags)."""
     choices = [c for c in patient_services.analysis_choices(patient.id) if c.recorded_on <= end]
     if not choices:
         return 0, None, None
     first, latest = choices[0].id, choices[-1].id
     found = patient_services.analyses_by_id(patient, [first, latest])
+    latest_view = evaluation.analysis_view(
+        found[latest], stiffness_review_minutes=patient.clinic.stiffness_review_minutes
+    )
     if first == latest:
-        return 1, None, found[first]
+        return 1, None, latest_view
     before, after = found[first], found[latest]
-    comparison = Comparison(before=before, after=after, **evaluation.comparison(before, after))
-    return len(choices), comparison, None
+    comparison = Comparison(before=before, after=after, **analysis_comparison(before, after))
+    return len(choices), comparison, latest_view
 
 
 def _accepted_suggestions(patient: Patient, period: Period) -> list[AcceptedSuggestion]:
@@ -239,13 +261,13 @@ def _accepted_suggestions(patient: Patient, period: Period) -> list[AcceptedSugg
             )
         )
     }
-    names = pages.exercise_names(
+    names = evidence.exercise_names(
         [p.exercise_id for p in prescriptions.values()]
         + [s.new_exercise_id for s in suggestions if s.new_exercise_id]
     )
     rows = []
     for suggestion in suggestions:
-        view = pages.suggestion_view(
+        view = evidence.suggestion_view(
             suggestion, prescriptions.get(suggestion.prescription_id), names
         )
         rows.append(
@@ -261,7 +283,7 @@ def _accepted_suggestions(patient: Patient, period: Period) -> list[AcceptedSugg
     return rows
 
 
-def report_charts(metrics: PatientMetrics) -> dict[str, str]:
+def report_charts(metrics: PatientMetrics) -> dict[str, ChartView]:
     """The progress page's four charts for these metrics, in the current locale (drawn once
     for the same data and language: pages.metric_charts keeps what it drew)."""
     if not metrics.sessions:
@@ -279,6 +301,8 @@ def _adherence(metrics: PatientMetrics) -> Adherence:
         sessions_prescribed=total(w.sessions_prescribed for w in metrics.weeks),
         exercises_done=sum(w.exercises_done for w in metrics.weeks),
         exercises_prescribed=total(w.exercises_prescribed for w in metrics.weeks),
+        sessions_within_plan=sum(w.sessions_done - w.sessions_extra for w in metrics.weeks),
+        exercises_within_plan=sum(w.exercises_done - w.exercises_extra for w in metrics.weeks),
     )
 
 
@@ -289,7 +313,7 @@ def progress_report(
     with force_locale(language):
         programme = reported_programme(patient.id, period.end)
         metrics = patient_metrics(patient, programme, end=period.end, weeks=period.weeks)
-        count, comparison, single = _comparison(patient, period.end)
+        count, comparison, latest = _analyses(patient, period.end)
         return ProgressReport(
             patient=patient,
             period=period,
@@ -299,7 +323,7 @@ def progress_report(
             phases=_phase_rows(programme),
             analyses_count=count,
             comparison=comparison,
-            single_analysis=single,
+            latest=latest,
             metrics=metrics,
             charts=report_charts(metrics),
             adherence=_adherence(metrics),
@@ -327,6 +351,7 @@ def report_html(report: ProgressReport) -> str:
             "clinic": patient.clinic,
             "therapist": patient.therapist,
             "kinds": patient_vocab.ANALYSIS_KINDS,
+            "patient_vocab": patient_vocab,
             "action_words": ACTION_WORDS,
         },
     )
@@ -338,10 +363,6 @@ def render_report(
     """The report as PDF bytes; nothing is logged (the callers do)."""
     report = progress_report(patient, period, language=language, conclusion=conclusion)
     return html_to_pdf(report_html(report))
-
-
-def audit_summary(period: Period, language: str) -> str:
-    return f"progress report {period.start.isoformat()}–{period.end.isoformat()} ({language})"
 
 
 def print_progress_report(
@@ -361,7 +382,9 @@ def print_progress_report(
         patient_id=patient.id,
         object_type="progress_report",
         object_id=patient.id,
-        summary=audit_summary(period, language),
+        summary=Summary.of(
+            "progress_report_printed", start=period.start, end=period.end, language=language
+        ),
     )
     db.session.commit()
     return pdf

@@ -7,6 +7,7 @@ Two functions stand in for the programme builder's until it lands: ``active_prog
 
 from __future__ import annotations
 
+from base64 import b64encode
 from dataclasses import dataclass, field
 
 from babel.dates import get_day_names
@@ -17,14 +18,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import raiseload, selectinload, undefer
 
 from rehab.audit.services import Action, record
+from rehab.audit.summaries import Summary
 from rehab.auth.models import User
 from rehab.core.i18n import gettext, ngettext
 from rehab.core.i18n import lazy_gettext as _l
 from rehab.core.vocabulary import BODY_REGIONS, EQUIPMENT, EXERCISE_CATEGORIES
 from rehab.exercises.models import Exercise
 from rehab.extensions import db
+from rehab.figures.library import printed_stills
 from rehab.patients.models import Patient
 from rehab.programmes.models import Phase, Prescription, Programme
+from rehab.progress.pain import DEFAULT_AFTER_MAX
 from rehab.reports.dose_words import (
     dose_words,
     exercise_facts,
@@ -80,6 +84,8 @@ class PrintedExercise:
     next_step: str = ""
     short_dose: str = ""
     session_label: str = ""
+    # The drawn figure (issue 16): start and end as data: URIs of the same SVG the page shows.
+    figures: tuple[str, ...] = ()
 
 
 # --- loaders ------------------------------------------------------------------------------
@@ -117,6 +123,12 @@ def dose_text(prescription: Prescription, language: str) -> str:
 # --- the exercise card --------------------------------------------------------------------
 
 
+def figure_uris(exercise: Exercise) -> tuple[str, ...]:
+    """The exercise's drawn start and end poses as data: URIs (none when it has no figure)."""
+    stills = printed_stills(exercise.figure_key, exercise.figure_mirrored)
+    return tuple("data:image/svg+xml;base64," + b64encode(svg.encode()).decode() for svg in stills)
+
+
 def _exercise_texts(exercise: Exercise, language: str) -> dict[str, str]:
     return {
         name: exercise.text(name, language)
@@ -140,6 +152,7 @@ def print_exercise_card(actor: User, exercise: Exercise, language: str) -> bytes
         item = PrintedExercise(
             name=name,
             picture=picture_uri(exercise.image_data, exercise.image_mime),
+            figures=figure_uris(exercise),
             dose=dose_words(exercise_facts(exercise)),
             meta=_exercise_meta(exercise),
             **_exercise_texts(exercise, language),
@@ -156,7 +169,7 @@ def print_exercise_card(actor: User, exercise: Exercise, language: str) -> bytes
         Action.PRINT,
         object_type="exercise",
         object_id=exercise.id,
-        summary=f"exercise card ({language})",
+        summary=Summary.of("exercise_card_printed", language=language),
     )
     db.session.commit()
     return pdf
@@ -266,8 +279,9 @@ def handout_for(patient: Patient) -> Handout:
                 PrintedExercise(
                     name=exercise.text("name", language),
                     picture=picture_uri(exercise.image_data, exercise.image_mime),
+                    figures=figure_uris(exercise),
                     dose=dose_text(prescription, language),
-                    notes=prescription.notes or "",
+                    notes=prescription.shown("notes", language) or "",
                     next_step=progression_cue(
                         prescription,
                         next_exercise=next_names.get(exercise.progression_id),
@@ -303,7 +317,7 @@ def print_handout(actor: User, patient: Patient) -> bytes:
         patient_id=patient.id,
         object_type="handout",
         object_id=handout.programme.id,
-        summary=f"programme handout ({patient.preferred_language})",
+        summary=Summary.of("handout_printed", language=patient.preferred_language),
     )
     db.session.commit()
     return pdf
@@ -328,6 +342,8 @@ def render_handout(patient: Patient) -> tuple[Handout, bytes]:
             "therapist": patient.therapist,
             "warning_signs": WARNING_SIGNS,
             "advice": ADVICE,
+            # Pain after exercise may reach 5, whatever the clinic's pain-during boundary.
+            "pain_after_max": DEFAULT_AFTER_MAX,
         },
     )
     return handout, pdf

@@ -7,6 +7,7 @@ import datetime as dt
 from flask import (
     abort,
     current_app,
+    flash,
     make_response,
     redirect,
     render_template,
@@ -18,17 +19,19 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from rehab.auth.access import patient_required, staff_required
+from rehab.auth.forms import ConfirmForm
 from rehab.auth.models import Role
+from rehab.core.clock import clinic_today
 from rehab.core.errors import render_error
+from rehab.core.i18n import gettext as _
 from rehab.core.pages import page_arg
 from rehab.extensions import db
 from rehab.patients.services import own_patient_record, patient_for
 from rehab.reports import batch as batch_service
-from rehab.reports import bp, services
+from rehab.reports import bp, job_watch, services
 from rehab.reports import progress_report as reports_service
 from rehab.reports.forms import BatchPrintForm, ProgressReportForm
 from rehab.reports.pdf import download_name
-from rehab.training.services import clinic_today
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
@@ -140,6 +143,7 @@ def batch():
             getattr(form, refused.field or "scope").errors.append(refused.message)
         else:
             return redirect(url_for("reports.batch_job", job_id=job.id))
+    job_watch.fail_stalled_jobs()  # the list shows no job "printing" that stopped long ago
     pagination = db.paginate(
         batch_service.visible_jobs_statement(current_user),
         page=page_arg(),
@@ -152,14 +156,42 @@ def batch():
 @bp.route("/batch/<int:job_id>")
 @staff_required
 def batch_job(job_id: int):
-    """The job's progress; the page reloads itself (meta refresh) until the job is done."""
+    """The job's progress; while it runs, static/js/batch_job.js fetches the page again every
+    ``refresh_seconds`` and brings its progress up to date (a link without script)."""
     job = batch_service.job_for(current_user, job_id)
+    if not job.finished and job_watch.fail_stalled_jobs(job_id=job.id):
+        job = batch_service.job_for(current_user, job_id)
     return render_template(
         "reports/batch_job.html",
         job=job,
         ready=batch_service.job_file(job) is not None,
         refresh_seconds=None if job.finished else 3,
+        timeout_minutes=max(1, round(job_watch.timeout().total_seconds() / 60)),
+        again_form=ConfirmForm() if job.status == "failed" else None,
     )
+
+
+@bp.route("/batch/<int:job_id>/again", methods=["POST"])
+@staff_required
+def batch_again(job_id: int):
+    """A failed job started again with the same choices, by the person who asked for it."""
+    job = batch_service.job_for(current_user, job_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if job.requested_by_id != current_user.id:
+        abort(403)  # an admin sees a colleague's job, but starts their own batches
+    if job.status != "failed":
+        flash(_("Only a batch that failed can be started again."), "warning")
+        return redirect(url_for("reports.batch_job", job_id=job.id))
+    try:
+        new = job_watch.start_again(current_user, job)
+    except job_watch.AlreadyStartedAgain as started:
+        flash(_("This batch was already started again."), "info")
+        return redirect(url_for("reports.batch_job", job_id=started.job_id or job.id))
+    except batch_service.BatchRefused as refused:
+        flash(refused.message, "warning")
+        return redirect(url_for("reports.batch_job", job_id=job.id))
+    return redirect(url_for("reports.batch_job", job_id=new.id))
 
 
 @bp.route("/batch/<int:job_id>/download")

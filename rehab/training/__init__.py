@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 
-from rehab.training import models, views  # noqa: E402,F401  (routes register on import)
+from rehab.training import chart_images, models, views  # noqa: E402,F401  (routes register on import)
 
 
 def _register_panel() -> None:

@@ -6,7 +6,9 @@ the clinic's thresholds, and writes the findings in one INSERT that skips what w
 raised (the unique patient + kind + period index decides, also when two scans race):
 
 - ``pain_red`` (alert): a recent session red by the pain-monitoring model (Silbernagel
-  2007) — pain during above the clinic's limit or the next morning above baseline. A rising
+  2007) — pain during above the clinic's limit (one alert per exercise and week), pain after
+  above 5 or the next morning above baseline (one per week; rehab.training.pain_alerts). A
+  rising
   weekly trend is its own finding (``pain_rising``) rather than a red on every session.
 - ``two_week_alert`` (alert) / ``week_on_week_caution`` (caution): a complete week's load
   above the clinic's thresholds (Nielsen 2014), for the last two complete weeks.
@@ -15,6 +17,8 @@ raised (the unique patient + kind + period index decides, also when two scans ra
 - ``morning_stiffness``, ``sleep_worse``, ``pain_rising`` (review): the check-ins' warning
   signs, for the therapist's review rather than the load rules (domain.md §3, §8).
 - ``no_logs`` (caution): nothing logged for more than the clinic's number of days.
+- ``warning_signs`` (alert): a check-in with pain spreading into a leg, numbness, or bladder
+  or bowel changes (the patient was shown the clinic's safety net).
 """
 
 from __future__ import annotations
@@ -46,15 +50,14 @@ from rehab.progress.load import (
     weekly_loads,
 )
 from rehab.progress.pain import (
-    Light,
     PainLimits,
-    session_light,
     stiffness_review,
     trend_rising_two_weeks,
 )
 from rehab.progress.reasons import Reason
-from rehab.training.models import Alert, CheckIn, ExerciseLog, TrainingSession
+from rehab.training.models import WARNING_SIGNS, Alert, CheckIn, TrainingSession
 from rehab.training.mornings import Mornings
+from rehab.training.pain_alerts import exercise_pains, red_pain_groups, upsert_open_alerts
 from rehab.training.schedule import monday_of
 from rehab.training.wording import jsonable, reasons_json
 
@@ -68,11 +71,13 @@ SEVERITY = {
     "morning_stiffness": "review",
     "sleep_worse": "review",
     "pain_rising": "review",
+    "warning_signs": "alert",
 }
 # Most urgent first: a red pain response, then load spikes, then warning signs to review,
 # then cautions (dashboard order; the severity is what the badge says).
 URGENCY = {
     "pain_red": 0,
+    "warning_signs": 0,
     "two_week_alert": 1,
     "session_spike": 1,
     "morning_stiffness": 2,
@@ -109,6 +114,7 @@ class _SessionRow:
     rpe: int
     minutes: int
     created_at: dt.datetime
+    pain_after: int | None
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,9 @@ class _CheckInRow:
     stiffness: int
     sleep: str | None
     created_at: dt.datetime
+    leg_pain_spreading: bool = False
+    numbness: bool = False
+    bladder_bowel: bool = False
 
 
 def scan_alerts(
@@ -142,7 +151,8 @@ def scan_alerts(
     ids = targets_stmt.with_only_columns(Patient.id).scalar_subquery()
     window_start = monday_of(today) - dt.timedelta(weeks=WINDOW_WEEKS)
     sessions = _sessions(ids, window_start, today)
-    pain_during = _pain_during(ids, today - dt.timedelta(days=RECENT_DAYS), today)
+    # Whole weeks around the recent sessions: a red squat earlier in the week counts too.
+    pains = exercise_pains(ids, monday_of(today - dt.timedelta(days=RECENT_DAYS)), today)
     check_ins = _check_ins(ids, window_start, today)
     # The last day with any logging: from the window, or (for patients quiet all window)
     # from their older history — one query either way.
@@ -161,10 +171,10 @@ def scan_alerts(
             window_start,
             sessions.get(target.patient_id, []),
             check_ins.get(target.patient_id, []),
-            pain_during,
+            pains,
         )
         rows.extend(finder.all(last_logged.get(target.patient_id)))
-    insert_ignoring_conflicts(Alert.__table__, rows)
+    upsert_open_alerts(rows)
     return len(rows)
 
 
@@ -233,6 +243,7 @@ def _sessions(ids, start: dt.date, end: dt.date) -> dict[int, list[_SessionRow]]
             TrainingSession.session_rpe,
             TrainingSession.duration_minutes,
             TrainingSession.created_at,
+            TrainingSession.pain_after,
         )
         .where(
             TrainingSession.patient_id.in_(ids),
@@ -247,21 +258,6 @@ def _sessions(ids, start: dt.date, end: dt.date) -> dict[int, list[_SessionRow]]
     return grouped
 
 
-def _pain_during(ids, start: dt.date, end: dt.date) -> dict[int, int]:
-    """The highest pain during any exercise, per recent session."""
-    rows = db.session.execute(
-        select(ExerciseLog.session_id, func.max(ExerciseLog.pain_during))
-        .join(TrainingSession, TrainingSession.id == ExerciseLog.session_id)
-        .where(
-            TrainingSession.patient_id.in_(ids),
-            TrainingSession.session_date >= start,
-            TrainingSession.session_date <= end,
-        )
-        .group_by(ExerciseLog.session_id)
-    ).all()
-    return {session_id: pain for session_id, pain in rows if pain is not None}
-
-
 def _check_ins(ids, start: dt.date, end: dt.date) -> dict[int, list[_CheckInRow]]:
     rows = db.session.execute(
         select(
@@ -272,6 +268,9 @@ def _check_ins(ids, start: dt.date, end: dt.date) -> dict[int, list[_CheckInRow]
             CheckIn.stiffness_minutes,
             CheckIn.sleep_quality,
             CheckIn.created_at,
+            CheckIn.leg_pain_spreading,
+            CheckIn.numbness,
+            CheckIn.bladder_bowel,
         )
         .where(CheckIn.patient_id.in_(ids), CheckIn.check_date >= start, CheckIn.check_date <= end)
         .order_by(CheckIn.check_date)
@@ -320,7 +319,7 @@ def _as_date(value) -> dt.date:
 class _PatientFindings:
     """The findings for one patient from the bounded window the scan loaded."""
 
-    def __init__(self, target, today, window_start, sessions, check_ins, pain_during):
+    def __init__(self, target, today, window_start, sessions, check_ins, pains):
         self.target = target
         self.clinic = target.clinic
         self.today = today
@@ -328,7 +327,7 @@ class _PatientFindings:
         self.recent_from = today - dt.timedelta(days=RECENT_DAYS)
         self.sessions = sessions
         self.check_ins = check_ins
-        self.pain_during = pain_during
+        self.pains = pains
         self.load_sessions = [LoadSession(s.day, s.rpe, s.minutes) for s in sessions]
         self.mornings = Mornings((c.day, float(c.pain)) for c in check_ins)
         self.rows: list[dict] = []
@@ -343,6 +342,7 @@ class _PatientFindings:
             self.acwr(daily)
         self.pain_red()
         self.stiffness()
+        self.warning_signs()
         self.pain_rising()
         self.sleep_worse()
         self.no_logs(last_logged)
@@ -358,10 +358,14 @@ class _PatientFindings:
         check_in_id: int | None = None,
         day: dt.date | None = None,
         week_start: dt.date | None = None,
+        prescription_id: int | None = None,
+        details: dict | None = None,
     ) -> None:
-        """Offer one finding; ``day``/``week_start`` say where its evidence is shown."""
+        """Offer one finding; ``day``/``week_start`` say where its evidence is shown,
+        ``details`` what else it carries (e.g. the sessions of a red pain response)."""
         evidence = {"reasons": reasons_json(reasons), "day": jsonable(day)}
         evidence["week_start"] = jsonable(week_start or (monday_of(day) if day else None))
+        evidence.update(details or {})
         self.rows.append(
             {
                 "clinic_id": self.clinic.id,
@@ -372,7 +376,7 @@ class _PatientFindings:
                 "evidence": evidence,
                 "session_id": session_id,
                 "check_in_id": check_in_id,
-                "prescription_id": None,
+                "prescription_id": prescription_id,
                 "created_at": utcnow(),
             }
         )
@@ -413,23 +417,18 @@ class _PatientFindings:
                 self.add("acwr_high", monday.isoformat(), [reason], week_start=monday)
 
     def pain_red(self) -> None:
+        """Per exercise and week, and per week for the session-wide reasons (pain_alerts)."""
         limits = PainLimits(self.clinic.pain_safe_max, self.clinic.pain_amber_max)
-        for row in self.sessions:
-            if row.day < self.recent_from:
-                continue
-            # The trend has its own finding (pain_rising): judge the session without it.
-            verdict = session_light(
-                self.pain_during.get(row.id),
-                self.mornings.next_morning(row.day),
-                self.mornings.baseline(row.day),
-                limits,
-                None,
-            )
-            if verdict.light is Light.RED:
-                self.add(
-                    "pain_red", row.day.isoformat(), list(verdict.reasons), session_id=row.id,
-                    day=row.day,
-                )  # fmt: skip
+        weeks_from = monday_of(self.recent_from)
+        sessions = [row for row in self.sessions if row.day >= weeks_from]
+        for group in red_pain_groups(sessions, self.pains, self.mornings, limits,
+                                     self.recent_from):  # fmt: skip
+            session_id, day = group.sessions[-1]
+            self.add(
+                "pain_red", group.key, group.reasons, session_id=session_id, day=day,
+                week_start=group.monday, prescription_id=group.prescription_id,
+                details=group.evidence(),
+            )  # fmt: skip
 
     def stiffness(self) -> None:
         limit = self.clinic.stiffness_review_minutes
@@ -441,6 +440,20 @@ class _PatientFindings:
                 reason = Reason(reason.code, {**reason.values, "day": row.day})
                 self.add(
                     "morning_stiffness", row.day.isoformat(), [reason], check_in_id=row.id,
+                    day=row.day,
+                )  # fmt: skip
+
+    def warning_signs(self) -> None:
+        # Pain into the leg, numbness, bladder or bowel changes: the patient was shown the
+        # clinic's safety net; the therapist hears of it at once (domain.md §5, §8).
+        for row in self.check_ins:
+            if row.day < self.recent_from:
+                continue
+            signs = [name for name in WARNING_SIGNS if getattr(row, name)]
+            if signs:
+                reasons = [Reason(f"warning_{name}", {"day": row.day}) for name in signs]
+                self.add(
+                    "warning_signs", row.day.isoformat(), reasons, check_in_id=row.id,
                     day=row.day,
                 )  # fmt: skip
 

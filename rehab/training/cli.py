@@ -18,8 +18,8 @@ from rehab.extensions import db
 @rehab_cli.command("scan-alerts")
 def scan_alerts_command() -> None:
     """Raise due alerts (load spikes, pain, warning signs, no logs) for all clinics."""
+    from rehab.core.clock import clinic_today
     from rehab.training.alerts import claim_daily_scan, scan_alerts
-    from rehab.training.services import clinic_today
 
     offered = 0
     for clinic in db.session.scalars(select(Clinic).order_by(Clinic.id)).all():

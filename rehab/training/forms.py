@@ -12,8 +12,6 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -27,13 +25,15 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from rehab.core.forms import choices, optional_int, strip_filter
+from rehab.core.clock import local_today
+from rehab.core.forms import DateField, DecimalField, choices, optional_int, strip_filter
 from rehab.core.i18n import lazy_gettext as _l
-from rehab.training.models import SLEEP_QUALITIES
+from rehab.training.models import EXERCISE_FEELS, SLEEP_QUALITIES
 
 DAYS_BACK = 7  # sessions and check-ins may be logged up to a week late, never ahead
 
-# Foster's modified CR-10 scale for session RPE (Foster 2001): the words patients rate by.
+# Foster's modified CR-10 scale (Foster 2001) with its verbal anchors, the words patients rate
+# by (domain.md §10); 6, 8 and 9 have none.
 CR10_WORDS = {
     0: _l("Rest"),
     1: _l("Very, very easy"),
@@ -41,10 +41,7 @@ CR10_WORDS = {
     3: _l("Moderate"),
     4: _l("Somewhat hard"),
     5: _l("Hard"),
-    6: _l("Hard +"),
     7: _l("Very hard"),
-    8: _l("Very hard +"),
-    9: _l("Very hard ++"),
     10: _l("Maximal"),
 }
 
@@ -59,6 +56,12 @@ SKIP_REASONS = {
     "tired": _l("Too tired or ill"),
     "other": _l("Other reason"),
 }
+
+FEEL_LABELS = {
+    "too_hard": _l("Too hard"),
+    "too_easy": _l("Too easy"),
+}
+assert set(FEEL_LABELS) == set(EXERCISE_FEELS)
 
 SLEEP_LABELS = {
     "good": _l("Well"),
@@ -94,7 +97,7 @@ class WithinLoggingWindow:
     """Today or up to 7 days back, in the clinic's calendar (``form.today``)."""
 
     def __call__(self, form, field) -> None:
-        today = getattr(form, "today", None) or dt.date.today()
+        today = getattr(form, "today", None) or local_today()
         if field.data is None:
             return
         if field.data > today:
@@ -159,6 +162,13 @@ class ExerciseEntryForm(Form):
         invalid_value_message=_l("Effort is a number from 0 to 10."),
         invalid_choice_message=_l("Effort is a number from 0 to 10."),
     )
+    feel = RadioField(
+        _l("How did it feel?"),
+        choices=lambda: choices([("", _l("About right")), *FEEL_LABELS.items()]),
+        default="",
+        validators=[Optional()],
+        invalid_choice_message=_l("Choose too hard, too easy or about right."),
+    )
 
     AMOUNT_FIELDS = ("sets", "reps", "hold_seconds", "duration_minutes", "duration_seconds",
                      "distance_m", "load_kg")  # fmt: skip
@@ -172,6 +182,7 @@ class ExerciseEntryForm(Form):
             or any(getattr(self, name).data is not None for name in self.AMOUNT_FIELDS)
             or self.pain_during.data is not None
             or self.effort.data is not None
+            or bool(self.feel.data)
         )
 
     def validate_prescription_id(self, field) -> None:
@@ -201,8 +212,16 @@ class LogSessionForm(FlaskForm):
         _l("Date"), validators=[InputRequired(_l("Enter the date.")), WithinLoggingWindow()]
     )
     exercises = FieldList(FormField(ExerciseEntryForm), max_entries=40)
+    pain_during = SelectField(
+        _l("Pain during the exercises"),
+        description=_l("0 = no pain, 10 = worst pain imaginable"),
+        coerce=optional_int,
+        choices=pain_choices,
+        invalid_value_message=_l("Pain is a number from 0 to 10."),
+        invalid_choice_message=_l("Pain is a number from 0 to 10."),
+    )
     duration_minutes = IntegerField(
-        _l("Duration of the whole session (minutes)"),
+        _l("Minutes"),
         validators=[
             InputRequired(_l("Enter how many minutes the session took.")),
             NumberRange(min=1, max=600, message=_l("Enter a number of minutes from 1 to 600.")),
@@ -210,8 +229,8 @@ class LogSessionForm(FlaskForm):
         render_kw={"inputmode": "numeric", "min": 1, "max": 600},
     )
     session_rpe = SelectField(
-        _l("How hard was the whole session?"),
-        description=_l("Rate it about half an hour after the session (0 = rest, 10 = maximal)."),
+        _l("How hard was it?"),
+        description=_l("The whole session, as it feels now (0 = rest, 10 = maximal)."),
         coerce=optional_int,
         choices=cr10_choices,
         validators=[InputRequired(_l("Choose how hard the session was."))],
@@ -219,7 +238,7 @@ class LogSessionForm(FlaskForm):
         invalid_choice_message=_l("Choose a number from 0 to 10."),
     )
     pain_after = SelectField(
-        _l("Pain after the session (0–10)"),
+        _l("Pain afterwards (0–10)"),
         coerce=optional_int,
         choices=pain_choices,
         invalid_value_message=_l("Pain is a number from 0 to 10."),
@@ -240,6 +259,19 @@ class LogSessionForm(FlaskForm):
     def validate_session_rpe(self, field) -> None:
         if field.data is None:
             raise ValidationError(_l("Choose how hard the session was."))
+
+    def validate_pain_during(self, field) -> None:
+        # The pain-monitoring model needs pain during each exercise done (domain.md §3): one
+        # answer for the session does, unless every exercise done has its own.
+        done = [
+            entry.form
+            for entry in self.exercises.entries
+            if not entry.form.is_blank and not entry.form.skipped.data
+        ]
+        if field.data is None and any(f.pain_during.data is None for f in done):
+            raise ValidationError(
+                _l("Choose how much pain you had during the exercises (0 = no pain).")
+            )
 
     def validate_exercises(self, field) -> None:
         logged = [entry.form for entry in field.entries if not entry.form.is_blank]
@@ -288,6 +320,10 @@ class CheckInForm(FlaskForm):
         validators=[InputRequired(_l("Answer yes or no."))],
         invalid_choice_message=_l("Answer yes or no."),
     )
+    # Warning signs (domain.md §5, §8): each yes shows the clinic's safety-net advice.
+    leg_pain_spreading = BooleanField(_l("Pain spreading into a leg"))
+    numbness = BooleanField(_l("Numbness or tingling (in a leg, a foot or between the legs)"))
+    bladder_bowel = BooleanField(_l("Changes in passing urine or stools"))
     note = TextAreaField(
         _l("Note for your therapist"),
         filters=[strip_filter],
@@ -314,4 +350,9 @@ class AcknowledgeForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    """Accepting a suggestion: the CSRF token is all it carries."""
+    """Accepting or dismissing a suggestion, with an optional note; the note also goes with
+    the alerts the decision resolves."""
+
+    note = StringField(
+        _l("Note (optional)"), filters=[strip_filter], validators=[Optional(), Length(max=500)]
+    )

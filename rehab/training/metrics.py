@@ -3,8 +3,10 @@
 Daily loads are summed in SQL (SUM(session RPE × minutes) per day); which days are rest and
 which are missing data, the weekly load, monotony, strain, ACWR, volume load, adherence and
 the pain lights come from rehab.progress. ``patient_metrics`` runs a fixed number of
-queries whatever the length of the history, and reads only the window it shows (plus the
-five weeks the acute:chronic ratio looks back).
+queries whatever the length of the history, and reads the window it shows plus the days
+before it that its numbers depend on: the five weeks the rolling ratios look back, and for
+the EWMA the patient's first logged day (within ``EWMA_HORIZON_DAYS``), so that the ratio
+shown for a day does not change with the number of weeks shown (issue 14).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from rehab.progress.acwr import (
     acwr_uncoupled,
     rolling_mean,
 )
-from rehab.progress.adherence import adherence_fraction
+from rehab.progress.adherence import PlanShare
 from rehab.progress.load import (
     DailyLoad,
     daily_loads,
@@ -44,6 +46,11 @@ from rehab.training.suggestions import pain_limits
 
 # The uncoupled ratio needs 35 days before a day; one more week bounds a gap at the edge.
 LOOKBACK_DAYS = 42
+# The EWMA is seeded with the patient's first logged day (Williams 2017; domain.md §2), not
+# with the first day of the window shown. After this many days the seed's weight in the
+# chronic EWMA is (1 − 2/29)^400 ≈ 4 × 10⁻¹³: a longer history is read from here on, and
+# 400 days cover the longest window the progress page offers (52 weeks).
+EWMA_HORIZON_DAYS = 400
 _ONE_DAY = dt.timedelta(days=1)
 
 
@@ -74,14 +81,24 @@ class WeekMetrics:
     change_pct: float | None
     sessions_done: int
     sessions_prescribed: int | None
-    session_adherence: float | None
+    session_adherence: float | None  # share of the plan done, at most 1
     exercises_done: int
     exercises_prescribed: int | None
-    exercise_adherence: float | None
+    exercise_adherence: float | None  # share of the plan done, at most 1
+    sessions_extra: int = 0  # done beyond the plan: shown as extra, not as > 100 %
+    exercises_extra: int = 0
 
     @property
     def complete(self) -> bool:
         return self.known_days == 7
+
+    @property
+    def sessions_within_plan(self) -> int:
+        return self.sessions_done - self.sessions_extra
+
+    @property
+    def exercises_within_plan(self) -> int:
+        return self.exercises_done - self.exercises_extra
 
 
 @dataclass(frozen=True)
@@ -136,6 +153,7 @@ class PatientMetrics:
     sessions: list[SessionLight]
     check_ins: list[CheckIn]
     exercises: list[ExerciseSeries]
+    ewma_seed: dt.date | None = None  # the first logged day of the run the EWMA stands on
 
     @property
     def latest(self) -> DayMetrics | None:
@@ -157,7 +175,9 @@ def patient_metrics(
 ) -> PatientMetrics:
     """Everything the progress and history pages show, from ``weeks`` weeks up to ``end``."""
     start, end = window(end, weeks)
-    fetch_start = start - dt.timedelta(days=LOOKBACK_DAYS)
+    fetch_start = min(
+        start - dt.timedelta(days=LOOKBACK_DAYS), end - dt.timedelta(days=EWMA_HORIZON_DAYS)
+    )
     per_day = _daily_rows(patient.id, fetch_start, end)
     check_ins = list(
         db.session.scalars(
@@ -183,7 +203,8 @@ def patient_metrics(
         )
     )
     mornings = Mornings((c.check_date, float(c.morning_pain)) for c in check_ins)
-    daily = _daily_loads(per_day, check_ins, fetch_start, end)
+    daily = _before_first_log_missing(_daily_loads(per_day, check_ins, fetch_start, end), per_day,
+                                      check_ins)  # fmt: skip
     days = _days(daily, per_day, sessions, mornings, start)
     phases = _phases(programme)
     limits = pain_limits(patient.clinic)
@@ -191,7 +212,11 @@ def patient_metrics(
         SessionLight(
             s,
             mornings.light(
-                s.session_date, _highest_pain(s), limits, week_start=monday_of(s.session_date)
+                s.session_date,
+                _highest_pain(s),
+                limits,
+                week_start=monday_of(s.session_date),
+                pain_after=s.pain_after,
             ),
         )
         for s in sessions
@@ -204,7 +229,20 @@ def patient_metrics(
         sessions=session_lights,
         check_ins=[c for c in check_ins if start <= c.check_date <= end],
         exercises=_exercise_series(sessions),
+        ewma_seed=ewma_seed(daily),
     )
+
+
+def ewma_seed(daily: list[DailyLoad]) -> dt.date | None:
+    """The first day of the last unbroken run of logged days: the EWMA's seed (a gap in
+    logging starts it again, rehab.progress.acwr.ewma); None when the last day is missing."""
+    seed = None
+    for entry in daily:
+        if entry.load is None:
+            seed = None
+        elif seed is None:
+            seed = entry.day
+    return seed
 
 
 def _daily_rows(patient_id: int, start: dt.date, end: dt.date) -> dict[dt.date, tuple]:
@@ -235,6 +273,14 @@ def _daily_loads(per_day, check_ins, start: dt.date, end: dt.date) -> list[Daily
     logged = set(per_day) | {c.check_date for c in check_ins}
     skeleton = daily_loads([], logged, start, end)
     return [DailyLoad(d.day, per_day[d.day][0] if d.day in per_day else d.load) for d in skeleton]
+
+
+def _before_first_log_missing(daily, per_day, check_ins) -> list[DailyLoad]:
+    """Days before the patient's first logged day are missing data, never rest: the EWMA
+    is seeded with the first logged day's load (Williams 2017), not with a 0 before it."""
+    logged = [*per_day, *(c.check_date for c in check_ins)]
+    first = min(logged) if logged else None
+    return [d if first is not None and d.day >= first else DailyLoad(d.day, None) for d in daily]
 
 
 def _days(daily, per_day, sessions, mornings: Mornings, start: dt.date) -> list[DayMetrics]:
@@ -336,6 +382,8 @@ def _weeks(daily, per_day, sessions, programme, phases, start: dt.date) -> list[
                 exercises = round(prescribed * per_session)
         done = sessions_done.get(week.week_start, 0)
         ex_done = exercises_done.get(week.week_start, 0)
+        sessions = PlanShare(done, prescribed or 0)
+        exercise_share = PlanShare(ex_done, exercises or 0)
         result.append(
             WeekMetrics(
                 week_start=week.week_start,
@@ -346,10 +394,12 @@ def _weeks(daily, per_day, sessions, programme, phases, start: dt.date) -> list[
                 change_pct=change,
                 sessions_done=done,
                 sessions_prescribed=prescribed,
-                session_adherence=adherence_fraction(done, prescribed) if prescribed else None,
+                session_adherence=sessions.fraction,
                 exercises_done=ex_done,
                 exercises_prescribed=exercises,
-                exercise_adherence=adherence_fraction(ex_done, exercises) if exercises else None,
+                exercise_adherence=exercise_share.fraction,
+                sessions_extra=sessions.extra if prescribed else 0,
+                exercises_extra=exercise_share.extra if exercises else 0,
             )
         )
     return result

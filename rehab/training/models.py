@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rehab.core.db import utcnow
@@ -22,9 +32,14 @@ ALERT_KINDS = (
     "sleep_worse",
     "pain_rising",
     "no_logs",  # nothing logged for N days
+    "warning_signs",  # pain into the leg, numbness, bladder or bowel changes (check-in)
 )
 ALERT_SEVERITIES = ("caution", "alert", "review")
 SLEEP_QUALITIES = ("good", "fair", "poor")
+# How an exercise felt to the patient, beside the numbers ("too hard" holds progression back).
+EXERCISE_FEELS = ("too_hard", "too_easy")
+# The check-in's yes/no warning signs (domain.md §5, §8), by their column names.
+WARNING_SIGNS = ("leg_pain_spreading", "numbness", "bladder_bowel")
 
 
 class TrainingSession(db.Model):
@@ -88,6 +103,7 @@ class ExerciseLog(db.Model):
         CheckConstraint("load_kg IS NULL OR load_kg BETWEEN 0 AND 500", name="load"),
         CheckConstraint("pain_during IS NULL OR pain_during BETWEEN 0 AND 10", name="pain"),
         CheckConstraint("effort IS NULL OR effort BETWEEN 0 AND 10", name="effort"),
+        CheckConstraint(f"feel IS NULL OR feel IN {sql_in(EXERCISE_FEELS)}", name="feel"),
         Index(
             "uq_exercise_logs_session_prescription", "session_id", "prescription_id", unique=True
         ),
@@ -113,6 +129,7 @@ class ExerciseLog(db.Model):
     load_kg: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     pain_during: Mapped[int | None]
     effort: Mapped[Decimal | None] = mapped_column(Numeric(3, 1))  # RPE or RIR, per prescription
+    feel: Mapped[str | None] = mapped_column(String(12))  # EXERCISE_FEELS
 
     session: Mapped[TrainingSession] = relationship(back_populates="exercises")
 
@@ -137,8 +154,16 @@ class CheckIn(db.Model):
     stiffness_minutes: Mapped[int]
     sleep_quality: Mapped[str | None] = mapped_column(String(8))
     worse_than_yesterday: Mapped[bool | None]
+    # Warning signs that call for the clinic's safety-net advice (WARNING_SIGNS).
+    leg_pain_spreading: Mapped[bool] = mapped_column(default=False, server_default=false())
+    numbness: Mapped[bool] = mapped_column(default=False, server_default=false())
+    bladder_bowel: Mapped[bool] = mapped_column(default=False, server_default=false())
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @property
+    def warning_signs(self) -> list[str]:
+        return [name for name in WARNING_SIGNS if getattr(self, name)]
 
 
 class Alert(db.Model):
@@ -180,3 +205,8 @@ class Alert(db.Model):
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     acknowledged_at: Mapped[dt.datetime | None]
     acknowledgement_note: Mapped[str | None] = mapped_column(Text)
+    # Set when the alert was evidence for a suggestion and the therapist's decision on that
+    # suggestion (accepted or dismissed, with its note) resolved it.
+    resolved_by_suggestion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("suggestions.id", ondelete="SET NULL"), index=True
+    )

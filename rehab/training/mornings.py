@@ -63,7 +63,13 @@ class Mornings:
         return weekly_mean_pain(self.items(), first_monday, weeks)
 
     def light(
-        self, day: date, pain_during: float | None, limits: PainLimits, *, week_start: date
+        self,
+        day: date,
+        pain_during: float | None,
+        limits: PainLimits,
+        *,
+        week_start: date,
+        pain_after: float | None = None,
     ) -> PainVerdict:
         """The traffic light of a session (or one exercise of it) done on ``day``."""
         return session_light(
@@ -72,4 +78,5 @@ class Mornings:
             self.baseline(day),
             limits,
             self.trend_rising(week_start),
+            pain_after=pain_after,
         )

@@ -15,11 +15,13 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import abort
-from sqlalchemy import and_, func, inspect, select
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
 from rehab.audit.services import Action, record
+from rehab.audit.summaries import Summary
+from rehab.core.concurrency import claim
 from rehab.exercises.models import Exercise
 from rehab.extensions import db
 from rehab.patients.models import Patient
@@ -89,11 +91,6 @@ def exercises_by_id(ids) -> dict[int, Exercise]:
             (e.id, e) for e in db.session.scalars(select(Exercise).where(Exercise.id.in_(missing)))
         )
     return found
-
-
-def clinic_today(clinic) -> dt.date:
-    """Today in the clinic's time zone: a session at 00:30 belongs to that day."""
-    return dt.datetime.now(ZoneInfo(clinic.timezone)).date()
 
 
 def logged_on_day(timestamp: dt.datetime, clinic) -> dt.date:
@@ -207,6 +204,7 @@ class ExerciseEntry:
     load_kg: Decimal | None = None
     pain_during: int | None = None
     effort: Decimal | None = None
+    feel: str | None = None  # "too_hard" / "too_easy" (models.EXERCISE_FEELS)
 
 
 @dataclass(frozen=True)
@@ -256,7 +254,8 @@ def log_session(
     programme = programme or active_programme(patient.id)
     allowed = {p.id: p for p in current_prescriptions(programme)}
     _check_prescriptions(entry.exercises, allowed)
-    versions = _current_version_ids(allowed.values())
+    calendar = _calendar(programme, allowed)
+    _check_started(entry, programme, allowed, calendar)
     session = TrainingSession(
         patient_id=patient.id,
         programme_id=programme.id if programme else None,
@@ -271,7 +270,8 @@ def log_session(
     for exercise in entry.exercises:
         prescription = allowed[exercise.prescription_id]
         log = ExerciseLog(prescription_id=prescription.id, exercise_id=prescription.exercise_id)
-        _fill_log(log, exercise, prescription, versions[prescription.id])
+        version_id = calendar.version_on(prescription.id, entry.session_date)
+        _fill_log(log, exercise, prescription, version_id)
         session.exercises.append(log)
     db.session.add(session)
     try:
@@ -288,7 +288,7 @@ def log_session(
         patient_id=patient.id,
         object_type="training_session",
         object_id=session.id,
-        summary=_session_summary(session),
+        summary=Summary.of("session_logged", **_session_values(session)),
         actor=actor,
     )
     after_logging(patient, today=today, programme=programme)
@@ -306,9 +306,11 @@ def correct_session(
     logged = {log.prescription_id: log for log in session.exercises}
     programme = active_programme(patient.id)
     allowed = {p.id: p for p in current_prescriptions(programme)}
+    current = dict(allowed)
     allowed.update(_prescriptions_by_id(set(logged) - set(allowed)))
     _check_prescriptions(entry.exercises, allowed)
-    versions = _current_version_ids(allowed.values())
+    calendar = _calendar(programme, current)
+    _check_started(entry, programme, current, calendar)
     session.session_date = entry.session_date
     session.duration_minutes = entry.duration_minutes
     session.session_rpe = entry.session_rpe
@@ -321,7 +323,9 @@ def correct_session(
         if log is None:
             log = ExerciseLog(prescription_id=prescription.id, exercise_id=prescription.exercise_id)
             session.exercises.append(log)
-        version_id = log.prescription_version_id or versions[prescription.id]
+        version_id = log.prescription_version_id
+        if prescription.id in current:  # the day may have changed: the dose in effect then
+            version_id = calendar.version_on(prescription.id, entry.session_date)
         _fill_log(log, exercise, prescription, version_id)
         kept.add(prescription.id)
     for prescription_id, log in logged.items():
@@ -332,7 +336,7 @@ def correct_session(
         patient_id=patient.id,
         object_type="training_session",
         object_id=session.id,
-        summary="corrected: " + _session_summary(session),
+        summary=Summary.of("session_corrected", **_session_values(session)),
         actor=actor,
     )
     db.session.flush()
@@ -361,6 +365,24 @@ def _check_date(day: dt.date, today: dt.date) -> None:
         raise LoggingRefused(_refusal("too_old"), "session_date")
 
 
+def _calendar(programme: Programme | None, prescriptions: dict[int, Prescription]):
+    from rehab.training.dose_days import dose_calendar
+
+    phase = programme_services.current_phase(programme) if programme else None
+    return dose_calendar(list(prescriptions.values()), programme, phase)
+
+
+def _check_started(entry, programme, prescriptions: dict[int, Prescription], calendar) -> None:
+    """No session before the programme started, nor an exercise before it began (issue 14)."""
+    day = entry.session_date
+    if programme is not None and programme.started_on and day < programme.started_on:
+        raise LoggingRefused(_refusal("before_programme", day=programme.started_on), "session_date")
+    for exercise in entry.exercises:
+        start = calendar.start(exercise.prescription_id)
+        if exercise.prescription_id in prescriptions and start is not None and day < start:
+            raise LoggingRefused(_refusal("before_exercise", day=start), "session_date")
+
+
 def _check_prescriptions(entries, allowed: dict[int, Prescription]) -> None:
     if not entries:
         raise LoggingRefused(_refusal("nothing"))
@@ -369,9 +391,22 @@ def _check_prescriptions(entries, allowed: dict[int, Prescription]) -> None:
         raise LoggingRefused(_refusal("not_yours"), "exercises")
 
 
-def _refusal(code: str) -> str:
+def _refusal(code: str, day: dt.date | None = None) -> str:
+    from rehab.core.i18n import format_date
     from rehab.core.i18n import gettext as _
     from rehab.training.forms import DAYS_BACK
+
+    if code == "before_programme":
+        return _(
+            "Your programme started on %(date)s: log sessions from that day on.",
+            date=format_date(day, "d MMMM yyyy"),
+        )
+    if code == "before_exercise":
+        return _(
+            "Some of these exercises are in your programme from %(date)s: log them from "
+            "that day on, or tell your therapist what you did before.",
+            date=format_date(day, "d MMMM yyyy"),
+        )
 
     return {
         "future": _("This date lies in the future. Log what you have done."),
@@ -392,42 +427,20 @@ def _prescriptions_by_id(ids) -> dict[int, Prescription]:
     return {p.id: p for p in rows}
 
 
-def _current_version_ids(prescriptions) -> dict[int, int]:
-    """The id of each prescription's current dose version (one query)."""
-    ids = [p.id for p in prescriptions]
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(PrescriptionVersion.prescription_id, PrescriptionVersion.id)
-        .join(
-            Prescription,
-            and_(
-                Prescription.id == PrescriptionVersion.prescription_id,
-                Prescription.current_version == PrescriptionVersion.version,
-            ),
-        )
-        .where(Prescription.id.in_(ids))
-    ).all()
-    found = dict(rows)
-    missing = [pid for pid in ids if pid not in found]
-    if missing:
-        # Every prescription gets version 1 when it is made (dosing.record_first_version).
-        raise RuntimeError(f"prescriptions without a current version: {missing}")
-    return found
-
-
 def _fill_log(
     log: ExerciseLog, entry: ExerciseEntry, prescription: Prescription, version_id: int
 ) -> None:
     """Copy one entry into a log; "done as prescribed" means the prescribed dose.
 
     A rep range counts as its bottom: progressing needs the top logged in so many words,
-    so that one tap never claims more than the patient did.
+    so that one tap never claims more than the patient did. Nor does it claim the target
+    effort for an exercise the patient called too hard.
     """
     log.prescription_version_id = version_id
     log.skipped = entry.skipped
     log.skip_reason = entry.skip_reason if entry.skipped else None
     log.pain_during = entry.pain_during
+    log.feel = None if entry.skipped else entry.feel
     amounts = dict(
         sets_done=entry.sets,
         reps_done=entry.reps,
@@ -442,7 +455,7 @@ def _fill_log(
         effort = None
     elif entry.as_prescribed:
         amounts = prescribed_amounts(prescription)
-        if effort is None and prescription.target_effort is not None:
+        if effort is None and prescription.target_effort is not None and entry.feel != "too_hard":
             effort = prescription.target_effort
     for name, value in amounts.items():
         setattr(log, name, value)
@@ -463,12 +476,16 @@ def prescribed_amounts(prescription: Prescription) -> dict:
     )
 
 
-def _session_summary(session: TrainingSession) -> str:
+def _session_values(session: TrainingSession) -> dict:
+    """What the access log keeps of a logged session (rehab.audit.summaries words it)."""
     done = Counter("skipped" if log.skipped else "done" for log in session.exercises)
-    return (
-        f"{session.session_date.isoformat()}: {session.duration_minutes} min, "
-        f"RPE {session.session_rpe}, {done['done']} done, {done['skipped']} skipped"
-    )
+    return {
+        "day": session.session_date,
+        "minutes": session.duration_minutes,
+        "rpe": session.session_rpe,
+        "done": done["done"],
+        "skipped": done["skipped"],
+    }
 
 
 def patient_sessions_statement(patient: Patient):
@@ -492,6 +509,9 @@ class CheckInEntry:
     sleep_quality: str | None
     worse_than_yesterday: bool | None
     note: str | None = None
+    leg_pain_spreading: bool = False
+    numbness: bool = False
+    bladder_bowel: bool = False
 
 
 def check_in_on(patient: Patient, day: dt.date) -> CheckIn | None:
@@ -541,8 +561,14 @@ def save_check_in(
         patient_id=patient.id,
         object_type="check_in",
         object_id=check_in.id,
-        summary=f"{entry.check_date.isoformat()}: pain {entry.morning_pain}, "
-        f"stiffness {entry.stiffness_minutes} min, sleep {entry.sleep_quality}",
+        summary=Summary.of(
+            "check_in_saved",
+            day=entry.check_date,
+            pain=entry.morning_pain,
+            stiffness_minutes=entry.stiffness_minutes,
+            sleep=entry.sleep_quality,
+            warning_signs=list(check_in.warning_signs),
+        ),
         actor=actor,
     )
     after_logging(patient, today=today)
@@ -555,6 +581,9 @@ def _fill_check_in(check_in: CheckIn, entry: CheckInEntry) -> None:
     check_in.stiffness_minutes = entry.stiffness_minutes
     check_in.sleep_quality = entry.sleep_quality
     check_in.worse_than_yesterday = entry.worse_than_yesterday
+    check_in.leg_pain_spreading = entry.leg_pain_spreading
+    check_in.numbness = entry.numbness
+    check_in.bladder_bowel = entry.bladder_bowel
     check_in.note = entry.note
 
 
@@ -593,83 +622,178 @@ def alert_for(actor, patient_id: int, alert_id: int) -> tuple[Patient, Alert]:
 
 
 def accept_suggestion(
-    actor, patient: Patient, suggestion: Suggestion, *, today: dt.date, reason: str
+    actor,
+    patient: Patient,
+    suggestion: Suggestion,
+    *,
+    today: dt.date,
+    reason: str | None = None,
+    note: str | None = None,
 ) -> PrescriptionVersion | None:
     """Apply the suggested dose (or ladder step) as the prescription's next version.
 
     The old dose stays in the prescription's history; a dose changed since the suggestion
-    was made refuses it (the therapist decides on what they saw).
+    was made refuses it (the therapist decides on what they saw). The decision is claimed
+    first, with one conditional write: of two decisions at the same moment one wins, the
+    other is refused ("closed") and writes nothing.
     """
-    from rehab.programmes.dosing import change_dose, from_snapshot
+    from rehab.programmes.dosing import DoseChanged, change_dose, from_snapshot
+    from rehab.programmes.reasons import accepted_values
 
-    if suggestion.status != "open":
+    if not _decide(suggestion, "accepted", actor, note):
         raise DecisionRefused("closed")
-    prescription = db.session.get(Prescription, suggestion.prescription_id)
+    prescription = db.session.get(Prescription, suggestion.prescription_id, populate_existing=True)
     if prescription is None or prescription.current_version != suggestion.based_on_version:
-        suggestion.status = "superseded"
-        db.session.commit()
+        db.session.rollback()
+        _set_aside(suggestion)
         raise DecisionRefused("stale")
-    version = change_dose(
-        prescription,
-        from_snapshot(suggestion.new_dose or {}),
-        actor=actor,
-        reason=reason,
-        exercise_id=suggestion.new_exercise_id,
-        suggestion_id=suggestion.id,
-        today=today,
-    )
-    _decide(suggestion, "accepted", actor, None)
+    try:
+        version = change_dose(
+            prescription,
+            from_snapshot(suggestion.new_dose or {}),
+            actor=actor,
+            reason=reason,  # the therapist's own words, if any; the system's are a code
+            reason_code=None if reason else "suggestion_accepted",
+            reason_values=None if reason else accepted_values(suggestion),
+            exercise_id=suggestion.new_exercise_id,
+            suggestion_id=suggestion.id,
+            today=today,
+        )
+    except DoseChanged:  # the builder saved a new dose since the prescription was read
+        db.session.rollback()
+        _set_aside(suggestion)
+        raise DecisionRefused("stale") from None
     record(
         Action.UPDATE,
         patient_id=patient.id,
         object_type="suggestion",
         object_id=suggestion.id,
-        summary=f"accepted ({suggestion.action}) for prescription {prescription.id}: "
-        f"dose version {suggestion.based_on_version} → {prescription.current_version}",
+        summary=Summary.of(
+            "suggestion_accepted",
+            action=suggestion.action,
+            prescription_id=prescription.id,
+            from_version=suggestion.based_on_version,
+            to_version=prescription.current_version,
+        ),
         actor=actor,
     )
+    resolve_evidence_alerts(actor, patient, suggestion, note)
     db.session.commit()
     return version
 
 
 def dismiss_suggestion(actor, patient: Patient, suggestion: Suggestion, note: str | None) -> None:
-    if suggestion.status != "open":
+    if not _decide(suggestion, "dismissed", actor, note):
         raise DecisionRefused("closed")
-    _decide(suggestion, "dismissed", actor, note)
     record(
         Action.UPDATE,
         patient_id=patient.id,
         object_type="suggestion",
         object_id=suggestion.id,
-        summary=f"dismissed ({suggestion.action})" + (f": {note}" if note else ""),
+        summary=Summary.of("suggestion_dismissed", action=suggestion.action, note=note or None),
         actor=actor,
     )
+    resolve_evidence_alerts(actor, patient, suggestion, note)
     db.session.commit()
 
 
-def _decide(suggestion: Suggestion, status: str, actor, note: str | None) -> None:
+def _decide(suggestion: Suggestion, status: str, actor, note: str | None) -> bool:
+    """Claim the decision: False (and nothing written) when it is no longer open."""
     from rehab.core.db import utcnow
 
-    suggestion.status = status
-    suggestion.decided_by_id = actor.id
-    suggestion.decided_at = utcnow()
-    suggestion.note = note
+    decided = claim(
+        suggestion,
+        Suggestion.status == "open",
+        status=status,
+        decided_by_id=actor.id,
+        decided_at=utcnow(),
+        note=note,
+    )
+    if not decided:
+        db.session.rollback()
+    return decided
+
+
+def _set_aside(suggestion: Suggestion) -> None:
+    """The dose changed since the suggestion was made: an open one is superseded (the
+    claimed decision was rolled back first; one decided meanwhile stays as it is)."""
+    claim(suggestion, Suggestion.status == "open", status="superseded")
+    db.session.commit()
+
+
+def evidence_alerts(suggestion: Suggestion) -> list[Alert]:
+    """The open alerts a suggestion rests on (rehab.training.evidence.rests_on)."""
+    from rehab.training.evidence import rests_on
+
+    if suggestion.action != "regress":
+        return []
+    alerts = db.session.scalars(
+        select(Alert).where(
+            Alert.patient_id == suggestion.patient_id,
+            Alert.kind == "pain_red",
+            Alert.acknowledged_at.is_(None),
+        )
+    ).all()
+    return [alert for alert in alerts if rests_on(suggestion, alert)]
+
+
+def resolve_evidence_alerts(actor, patient: Patient, suggestion: Suggestion, note: str | None):
+    """The decision on a suggestion answers the alerts that were its evidence: they are
+    acknowledged with the same note, pointing at the decision (one UPDATE; an alert someone
+    acknowledged meanwhile keeps their acknowledgement). Part of the caller's transaction."""
+    from rehab.core.db import utcnow
+
+    alerts = evidence_alerts(suggestion)
+    if not alerts:
+        return
+    db.session.execute(
+        update(Alert)
+        .where(Alert.id.in_([a.id for a in alerts]), Alert.acknowledged_at.is_(None))
+        .values(
+            acknowledged_at=utcnow(),
+            acknowledged_by_id=actor.id,
+            acknowledgement_note=note,
+            resolved_by_suggestion_id=suggestion.id,
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+    for alert in alerts:
+        record(
+            Action.UPDATE,
+            patient_id=patient.id,
+            object_type="alert",
+            object_id=alert.id,
+            summary=Summary.of(
+                "alert_resolved_by_decision",
+                suggestion_id=suggestion.id,
+                status=suggestion.status,
+                note=note or None,
+            ),
+            actor=actor,
+        )
 
 
 def acknowledge_alert(actor, patient: Patient, alert: Alert, note: str | None) -> None:
     from rehab.core.db import utcnow
 
-    if alert.acknowledged_at is not None:
+    acknowledged = claim(
+        alert,
+        Alert.acknowledged_at.is_(None),
+        acknowledged_at=utcnow(),
+        acknowledged_by_id=actor.id,
+        acknowledgement_note=note,
+    )
+    if not acknowledged:
+        db.session.rollback()
         raise DecisionRefused("closed")
-    alert.acknowledged_at = utcnow()
-    alert.acknowledged_by_id = actor.id
-    alert.acknowledgement_note = note
     record(
         Action.UPDATE,
         patient_id=patient.id,
         object_type="alert",
         object_id=alert.id,
-        summary=f"acknowledged {alert.kind} {alert.dedupe_key}" + (f": {note}" if note else ""),
+        summary=Summary.of(
+            "alert_acknowledged", kind=alert.kind, key=alert.dedupe_key, note=note or None
+        ),
         actor=actor,
     )
     db.session.commit()

@@ -13,12 +13,12 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from rehab.extensions import db
 from rehab.patients.models import Patient
 from rehab.programmes.dosing import as_dose, as_rule, dose_changes
-from rehab.programmes.models import Prescription, Programme, Suggestion
+from rehab.programmes.models import Prescription, PrescriptionVersion, Programme, Suggestion
 from rehab.progress.pain import Light, PainLimits, current_light
 from rehab.progress.progression import Action, LoggedExercise, suggest
 from rehab.progress.progression import Suggestion as Advice
@@ -54,6 +54,9 @@ class LoggedRow:
     pain_during: int | None
     effort: Decimal | None
     prescription_version_id: int
+    pain_after: int | None  # the session's, one for all its exercises
+    logged_at: dt.datetime  # when the session was entered (it may be for an earlier day)
+    dose_changed_at: dt.datetime  # when the prescription's current dose was recorded
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,17 @@ def logged_rows(prescription_ids, since: dt.date) -> dict[int, list[LoggedRow]]:
             ExerciseLog.pain_during,
             ExerciseLog.effort,
             ExerciseLog.prescription_version_id,
+            TrainingSession.pain_after,
+            TrainingSession.created_at,
+            PrescriptionVersion.changed_at,
         )
         .join(TrainingSession, TrainingSession.id == ExerciseLog.session_id)
+        .join(Prescription, Prescription.id == ExerciseLog.prescription_id)
+        .join(
+            PrescriptionVersion,
+            (PrescriptionVersion.prescription_id == Prescription.id)
+            & (PrescriptionVersion.version == Prescription.current_version),
+        )
         .where(ExerciseLog.prescription_id.in_(ids), TrainingSession.session_date >= since)
         .order_by(TrainingSession.session_date, TrainingSession.id)
     ).all()
@@ -162,7 +174,13 @@ def _evaluate(
 ) -> Evaluation:
     done = [row for row in rows if not row.skipped]
     verdicts = [
-        mornings.light(row.day, row.pain_during, limits, week_start=monday_of(row.day))
+        mornings.light(
+            row.day,
+            row.pain_during,
+            limits,
+            week_start=monday_of(row.day),
+            pain_after=row.pain_after,
+        )
         for row in done
     ]
     light = current_light([v.light for v in verdicts])
@@ -195,7 +213,15 @@ def _evaluate(
 
 
 def _logged_exercise(row: LoggedRow, prescription: Prescription, mornings: Mornings):
+    # Done before the current dose began but entered after it was set: no suggestion has
+    # judged it yet, so a red response in it still counts (domain.md §3).
+    unseen = (
+        prescription.dose_since is not None
+        and row.day < prescription.dose_since
+        and row.logged_at > row.dose_changed_at
+    )
     return LoggedExercise(
+        unseen_earlier_dose=unseen,
         day=row.day,
         skipped=row.skipped,
         sets_done=row.sets_done,
@@ -205,6 +231,7 @@ def _logged_exercise(row: LoggedRow, prescription: Prescription, mornings: Morni
         distance_m=row.distance_m_done,
         load_kg=row.load_kg,
         pain_during=row.pain_during,
+        pain_after=row.pain_after,
         effort=float(row.effort) if row.effort is not None else None,
         effort_kind=prescription.effort_kind,
         next_morning_pain=mornings.next_morning(row.day),
@@ -234,9 +261,7 @@ def refresh_suggestions(
     for row in open_rows:
         if wanted.get(row.prescription_id) == _stored_content(row):
             kept[row.prescription_id] = row
-        else:
-            row.status = "superseded"
-    db.session.flush()
+    _supersede([row for row in open_rows if row.prescription_id not in kept])
     new_rows = [
         {"prescription_id": pid, "patient_id": patient.id, "status": "open", **content}
         for pid, content in wanted.items()
@@ -252,6 +277,21 @@ def refresh_suggestions(
             )
         )
     )
+
+
+def _supersede(rows: list[Suggestion]) -> None:
+    """Set aside suggestions that are still open: one a therapist decided since they were
+    read keeps its decision (a plain write would turn "accepted" into "superseded")."""
+    if not rows:
+        return
+    db.session.execute(
+        update(Suggestion)
+        .where(Suggestion.id.in_([row.id for row in rows]), Suggestion.status == "open")
+        .values(status="superseded")
+        .execution_options(synchronize_session=False)
+    )
+    for row in rows:
+        db.session.expire(row, ["status"])
 
 
 def _content(evaluation: Evaluation) -> dict | None:

@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from rehab.auth.access import patient_required, staff_required
+from rehab.core.clock import clinic_today
 from rehab.core.i18n import gettext as _
+from rehab.core.offline import owner_marker
 from rehab.core.pages import page_arg
 from rehab.core.urls import safe_next
 from rehab.extensions import db
 from rehab.patients.services import own_patient_record, patient_for
 from rehab.programmes.wording import dose_text
 from rehab.training import bp, services
+from rehab.training.dashboard import dashboard_page
+from rehab.training.feedback import session_feedback
 from rehab.training.forms import (
     AcknowledgeForm,
     CheckInForm,
@@ -22,24 +36,28 @@ from rehab.training.forms import (
     DismissForm,
     LogSessionForm,
 )
-from rehab.training.models import TrainingSession
+from rehab.training.models import WARNING_SIGNS, TrainingSession
 from rehab.training.pages import (
-    dashboard_page,
-    entry_from_form,
+    PROGRESS_WEEKS,
     history_context,
-    prepare_session_form,
     progress_context,
+    progress_window,
 )
-
-PROGRESS_WEEKS = (4, 12, 26, 52)
-PROGRESS_MAX_DAYS_BACK = 10 * 366
+from rehab.training.session_form import entry_from_form, prepare_session_form
+from rehab.training.today import needs_safety_net, session_names, today_context
 
 
 @bp.context_processor
 def _template_helpers() -> dict:
     """Wording helpers for this blueprint's templates."""
     from rehab.training import wording
-    from rehab.training.forms import SKIP_REASONS, SLEEP_LABELS
+    from rehab.training.forms import (
+        CR10_WORDS,
+        FEEL_LABELS,
+        PAIN_WORDS,
+        SKIP_REASONS,
+        SLEEP_LABELS,
+    )
 
     return {
         "number": wording.number,
@@ -56,6 +74,9 @@ def _template_helpers() -> dict:
         "mode_words": wording.MODE_WORDS,
         "skip_reasons": SKIP_REASONS,
         "sleep_labels": SLEEP_LABELS,
+        "cr10_words": CR10_WORDS,
+        "pain_words": PAIN_WORDS,
+        "feel_labels": FEEL_LABELS,
     }
 
 
@@ -66,14 +87,14 @@ def _template_helpers() -> dict:
 @patient_required
 def today():
     patient = own_patient_record(current_user)
-    day = services.clinic_today(patient.clinic)
+    day = clinic_today(patient.clinic)
     plan = services.today_plan(patient, day)
     form = LogSessionForm()
     form.today = day
     if request.method == "POST" and plan.has_programme:
         stored = services.session_by_key(form.submission_key.data or "")
         if stored is not None:
-            return _show_stored(stored, patient)
+            return _saved(stored, patient, created=False)
         prepare_session_form(form, plan.allowed, day)
         if form.validate():
             try:
@@ -87,22 +108,60 @@ def today():
             except services.LoggingRefused as refused:
                 _refusal_to_form(form, refused)
             else:
-                if not created:
-                    return _show_stored(session, patient)
-                flash(_("Your session has been saved. Well done!"), "success")
-                return redirect(url_for("training.session_detail", session_id=session.id))
+                return _saved(session, patient, created=created)
+        if _wants_json():
+            # A session kept on the phone while offline, sent now: say why it was refused.
+            return jsonify(status="refused", errors=_form_messages(form)), 422
     elif request.method == "POST":
+        if _wants_json():
+            return jsonify(status="refused", errors=[]), 409
         return redirect(url_for("training.today"))  # no programme: the page says so
     else:
         prepare_session_form(form, plan.due, day, new=True)
-    return render_template("training/today.html", patient=patient, plan=plan, form=form, today=day)
+    response = make_response(
+        render_template(
+            "training/today.html",
+            patient=patient,
+            plan=plan,
+            form=form,
+            today=day,
+            **today_context(patient, plan, day),
+        )
+    )
+    # The service worker keeps the latest copy of this page for use without a network.
+    response.headers["X-Rehab-Offline"] = "today"
+    return response
 
 
-def _show_stored(session, patient):
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _form_messages(form) -> list[str]:
+    messages = [str(m) for m in form.form_errors]
+    for name, errors in form.errors.items():
+        if name == "exercises":
+            for item in errors:
+                if isinstance(item, dict):
+                    messages += [str(m) for msgs in item.values() for m in msgs]
+                else:
+                    messages.append(str(item))
+        elif name is not None:
+            messages += [str(m) for m in errors]
+    return list(dict.fromkeys(messages))
+
+
+def _saved(session, patient, *, created: bool):
     if session.patient_id != patient.id:
         abort(409)
-    flash(_("This session was already saved; here it is."), "info")
-    return redirect(url_for("training.session_detail", session_id=session.id))
+    url = url_for("training.session_detail", session_id=session.id)
+    if _wants_json():
+        return jsonify(status="saved", created=created, url=url)
+    if created:
+        flash(_("Your session has been saved."), "success")
+    else:
+        flash(_("This session was already saved; here it is."), "info")
+    return redirect(url)
 
 
 def _refusal_to_form(form, refused: services.LoggingRefused) -> None:
@@ -113,20 +172,32 @@ def _refusal_to_form(form, refused: services.LoggingRefused) -> None:
         form.form_errors.append(refused.message)
 
 
+@bp.route("/offline-state")
+@patient_required
+def offline_state():
+    """What the phone needs to send a session it kept while offline: a fresh form token and
+    whose log-in this is (a session kept for one patient is never sent for another)."""
+    response = jsonify(csrf_token=generate_csrf(), owner=owner_marker(current_user))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/sessions/<int:session_id>")
 @patient_required
 def session_detail(session_id: int):
     patient = own_patient_record(current_user)
     session = _own_session(patient, session_id)
-    day = services.clinic_today(patient.clinic)
-    from rehab.training.pages import session_context
-
+    day = clinic_today(patient.clinic)
+    can_correct = services.can_correct(session, patient, day)
+    names = session_names(session)
     return render_template(
         "training/session.html",
         patient=patient,
         session=session,
-        can_correct=services.can_correct(session, patient, day),
-        **session_context(session),
+        can_correct=can_correct,
+        exercise_names=names,
+        feedback=session_feedback(patient, session, names, fresh=can_correct),
+        clinic=patient.clinic,
     )
 
 
@@ -135,11 +206,11 @@ def session_detail(session_id: int):
 def edit_session(session_id: int):
     patient = own_patient_record(current_user)
     session = _own_session(patient, session_id)
-    day = services.clinic_today(patient.clinic)
+    day = clinic_today(patient.clinic)
     if not services.can_correct(session, patient, day):
         flash(_("A session can only be corrected on the day you logged it."), "warning")
         return redirect(url_for("training.session_detail", session_id=session.id))
-    from rehab.training.pages import prescriptions_for_correction
+    from rehab.training.session_form import prescriptions_for_correction
 
     prescriptions = prescriptions_for_correction(patient, session)
     form = LogSessionForm()
@@ -157,7 +228,7 @@ def edit_session(session_id: int):
             return redirect(url_for("training.session_detail", session_id=session.id))
     return render_template(
         "training/correct.html", patient=patient, session=session, form=form, today=day,
-        prescriptions=prescriptions,
+        prescriptions=prescriptions, correcting=True,
     )  # fmt: skip
 
 
@@ -173,7 +244,7 @@ def _own_session(patient, session_id: int) -> TrainingSession:
 @patient_required
 def checkin():
     patient = own_patient_record(current_user)
-    day = services.clinic_today(patient.clinic)
+    day = clinic_today(patient.clinic)
     chosen = _date_arg(request.args.get("date")) or day
     if not day - dt.timedelta(days=7) <= chosen <= day:
         chosen = day
@@ -187,6 +258,8 @@ def checkin():
             form.stiffness_minutes.data = existing.stiffness_minutes
             form.sleep_quality.data = existing.sleep_quality
             form.worse_than_yesterday.data = _yes_no(existing.worse_than_yesterday)
+            for name in WARNING_SIGNS:
+                getattr(form, name).data = getattr(existing, name)
             form.note.data = existing.note
     elif form.validate():
         entry = services.CheckInEntry(
@@ -196,6 +269,7 @@ def checkin():
             sleep_quality=form.sleep_quality.data,
             worse_than_yesterday=form.worse_than_yesterday.data == "yes",
             note=form.note.data,
+            **{name: bool(getattr(form, name).data) for name in WARNING_SIGNS},
         )
         try:
             saved, created = services.save_check_in(current_user, patient, entry, today=day)
@@ -216,6 +290,8 @@ def checkin():
         existing=existing,
         recent=services.recent_check_ins(patient, day),
         today=day,
+        clinic=patient.clinic,
+        safety_net=existing is not None and needs_safety_net(existing, patient.clinic),
     )
 
 
@@ -234,7 +310,7 @@ def _yes_no(value: bool | None) -> str | None:
 @patient_required
 def history():
     patient = own_patient_record(current_user)
-    day = services.clinic_today(patient.clinic)
+    day = clinic_today(patient.clinic)
     page = page_arg()
     return render_template(
         "training/history.html", patient=patient, **history_context(patient, day, page)
@@ -255,9 +331,7 @@ def dashboard():
     return render_template(
         "training/dashboard.html",
         scope=scope,
-        decision_form=DecisionForm(),
-        dismiss_form=DismissForm(),
-        acknowledge_form=AcknowledgeForm(),
+        filters={"scope": [scope]} if scope != "mine" else {},
         **context,
     )
 
@@ -266,13 +340,7 @@ def dashboard():
 @staff_required
 def progress(patient_id: int):
     patient = patient_for(current_user, patient_id, what="progress")
-    weeks = request.args.get("weeks", 12, type=int)
-    if weeks not in PROGRESS_WEEKS:
-        weeks = 12
-    today = services.clinic_today(patient.clinic)
-    end = _date_arg(request.args.get("end")) or today
-    if not today - dt.timedelta(days=PROGRESS_MAX_DAYS_BACK) <= end <= today:
-        end = today  # a hostile or mistyped ?end= shows the latest weeks
+    today, weeks, end = progress_window(patient, request.args)
     return render_template(
         "training/progress.html",
         patient=patient,
@@ -295,17 +363,17 @@ def _back(patient_id: int):
 @staff_required
 def accept_suggestion(patient_id: int, suggestion_id: int):
     patient, suggestion = services.suggestion_for(current_user, patient_id, suggestion_id)
-    if not DecisionForm().validate_on_submit():
-        abort(400)
-    from rehab.training.pages import suggestion_reason_text
-
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(_("The note can be at most 500 characters."), "warning")
+        return _back(patient.id)
     try:
         services.accept_suggestion(
             current_user,
             patient,
             suggestion,
-            today=services.clinic_today(patient.clinic),
-            reason=suggestion_reason_text(suggestion),
+            today=clinic_today(patient.clinic),
+            note=form.note.data,
         )
     except services.DecisionRefused as refused:
         flash(_decision_message(str(refused)), "warning")

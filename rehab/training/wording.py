@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from rehab.core.i18n import format_date, format_decimal, ngettext
+from rehab.core.i18n import format_date, format_decimal, lazy_pgettext, ngettext
 from rehab.core.i18n import gettext as _
 from rehab.core.i18n import lazy_gettext as _l
 from rehab.progress.reasons import Reason
@@ -138,13 +138,17 @@ DOSE_CUTS = {
     "reps_max": _l("Repetitions from %(from)s to %(to)s (−%(pct)s %%)."),
     "sets": _l("Sets from %(from)s to %(to)s (−%(pct)s %%)."),
     "hold_seconds": _l("Hold from %(from)s to %(to)s seconds (−%(pct)s %%)."),
-    "duration_seconds": _l("Duration from %(from)s to %(to)s seconds (−%(pct)s %%)."),
+    # Durations read as minutes ("10 min", "8 min 30 s"), never as "600 seconds".
+    "duration_seconds": _l("Duration from %(from)s to %(to)s (−%(pct)s %%)."),
     "distance_m": _l("Distance from %(from)s to %(to)s m (−%(pct)s %%)."),
 }
 
 
 def _dose_cut(values: Mapping, shown: Mapping[str, str]) -> str:
     message = DOSE_CUTS.get(values.get("field"))
+    if values.get("field") == "duration_seconds":
+        shown = {**shown, "from": duration_text(values.get("from")),
+                 "to": duration_text(values.get("to"))}  # fmt: skip
     if message is None:  # a field this version does not know: its name, as stored
         return _("%(field)s from %(from)s to %(to)s (−%(pct)s %%).", **shown)
     return str(message) % shown
@@ -160,6 +164,27 @@ def _dose_changed(values: Mapping, shown: Mapping[str, str]) -> str:
         "The dose changed %(num)s days ago; the rule waits %(required)s days.",
         days,
         required=required,
+    )
+
+
+def _dose_minutes(values: Mapping, shown: Mapping[str, str]) -> str:
+    """ "Duration from 20 to 25 minutes": the seconds are stored, minutes read better."""
+    return _(
+        "Duration from %(from)s to %(to)s.",
+        **{
+            "from": duration_text(values.get("from_seconds")),
+            "to": duration_text(values.get("to_seconds")),
+        },
+    )
+
+
+def _duration_not_reached(values: Mapping, shown: Mapping[str, str]) -> str:
+    """ "8 min of 10 min on 6 Nov": minutes where the duration is long enough for them."""
+    return _(
+        "%(done)s of %(target)s on %(day)s.",
+        done=duration_text(values.get("done")),
+        target=duration_text(values.get("target")),
+        day=shown.get("day", ""),
     )
 
 
@@ -180,6 +205,7 @@ MESSAGES = {
     "next_morning_missing": _l("No check-in the next morning."),
     "baseline_missing": _l("Fewer than 7 morning check-ins: no baseline yet."),
     "pain_during_high": _l("Pain during exercise %(pain)s/10 is above %(limit)s."),
+    "pain_after_high": _l("Pain after the session %(pain)s/10 is above %(limit)s."),
     "next_morning_above_baseline": _l(
         "Pain the next morning %(pain)s/10 is above the baseline of %(baseline)s."
     ),
@@ -196,7 +222,7 @@ MESSAGES = {
     "sets_not_reached": _l("%(sets)s of %(target)s sets on %(day)s."),
     "reps_not_reached": _l("%(reps)s of %(target)s reps on %(day)s."),
     "hold_not_reached": _l("Holds of %(done)s s of %(target)s s on %(day)s."),
-    "duration_not_reached": _l("%(done)s s of %(target)s s on %(day)s."),
+    "duration_not_reached": _duration_not_reached,
     "distance_not_reached": _l("%(done)s m of %(target)s m on %(day)s."),
     "load_not_used": _l("%(load_kg)s kg of %(target_kg)s kg on %(day)s."),
     "effort_missing": _l("Effort was not entered on %(day)s."),
@@ -204,6 +230,9 @@ MESSAGES = {
     "green_sessions": _l("%(green)s green sessions in a row."),
     "load_increased": _l("Weight from %(from_kg)s to %(to_kg)s kg, back to %(start_reps)s reps."),
     "hold_increased": _l("Hold from %(from_seconds)s to %(to_seconds)s seconds."),
+    "duration_increased": _dose_minutes,
+    "duration_at_target": _l("The target duration is reached: the dose stays."),
+    "logged_late": _l("Logged late, for %(day)s, after the dose had changed."),
     "step_up": _l("Step up to %(exercise)s, starting at the bottom of the range."),
     "top_of_ladder": _l("Top of the ladder: there is no harder exercise."),
     "step_down": _l("Step down to %(exercise)s."),
@@ -237,6 +266,9 @@ MESSAGES = {
         "Mean morning pain rose two weeks running: %(first)s → %(second)s → %(third)s."
     ),
     "no_logs": _l("Nothing logged since %(last)s (%(days)s days)."),
+    "warning_leg_pain_spreading": _l("Pain spreading into a leg on %(day)s."),
+    "warning_numbness": _l("Numbness or tingling (leg, foot or saddle area) on %(day)s."),
+    "warning_bladder_bowel": _l("Changes in bladder or bowel function on %(day)s."),
 }
 
 
@@ -281,11 +313,18 @@ ALERT_TITLES = {
     "sleep_worse": _l("Sleep worse"),
     "pain_rising": _l("Morning pain rising"),
     "no_logs": _l("Nothing logged"),
+    "warning_signs": _l("Warning signs in the check-in"),
 }
 
 SEVERITY_WORDS = {"alert": _l("Alert"), "caution": _l("Caution"), "review": _l("For review")}
 
-ACTION_WORDS = {"progress": _l("Progress"), "hold": _l("Hold"), "regress": _l("Regress")}
+# The three decisions; "progress" and "hold" also mean other things (the course of a
+# patient, holding a position), hence the context (docs/glossary.md).
+ACTION_WORDS = {
+    "progress": lazy_pgettext("decision", "Progress"),
+    "hold": lazy_pgettext("decision", "Hold"),
+    "regress": lazy_pgettext("decision", "Regress"),
+}
 
 LIGHT_BADGES = {
     "green": "badge-green",

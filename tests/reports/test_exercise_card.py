@@ -122,7 +122,10 @@ def test_printing_a_card_is_in_the_access_log(client_for, world):
     assert (entry.object_type, entry.object_id) == ("exercise", exercise.id)
     assert entry.actor_id == world.admin.id
     assert entry.clinic_id == world.clinic.id
-    assert entry.summary == "exercise card (en)"
+    assert (entry.summary_code, entry.summary_values) == (
+        "exercise_card_printed",
+        {"language": "en"},
+    )
 
 
 def test_patients_cannot_print_library_cards(client_for, world):

@@ -50,7 +50,7 @@ def test_a_therapist_prints_a_dutch_patients_handout(client_for, world):
         "Fase 1 van 2: Mobiliteit en motorische controle",
         "Doel van deze fase",
         "Pijnvrij bewegen en de Big-3 met 10 s vasthouden.",
-        "3 trainingen per week",
+        "3 sessies per week",
         # Each exercise with its instructions, dose in words and progression cue.
         "Jouw oefeningen",
         "1. Bekkenkanteling (brug)",
@@ -239,7 +239,8 @@ def test_printing_a_handout_is_in_the_access_log(client_for, world):
         (world.therapist.id, world.patient.id, "handout", programme.id),
         (world.patient.user_id, world.patient.id, "handout", programme.id),
     ]
-    assert prints[0].summary == "programme handout (nl)"
+    assert prints[0].summary_code == "handout_printed"
+    assert prints[0].summary_values == {"language": "nl"}
     # The staff read of the record goes into the log as well (patient_for).
     assert db.session.scalar(
         select(AuditEntry).where(

@@ -73,7 +73,7 @@ def test_a_dutch_progress_report_shows_the_patients_course(client_for, world):
         "Geaccepteerde dosisaanpassingen",
         "Goblet squat",
         "22 kg",
-        "Trainingen gedaan",
+        "Sessies gedaan",
     ):
         assert expected in text, expected
     pages = [int(m.group(2)) for m in PAGE_NUMBER.finditer(text)]
@@ -121,7 +121,7 @@ def test_a_patient_without_programme_or_sessions_gets_an_empty_report(client_for
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     assert "Er is nog geen programma" in text
-    assert "In deze periode zijn geen trainingen vastgelegd." in text
+    assert "In deze periode zijn geen sessies vastgelegd." in text
     assert "Er is geen bewegingsanalyse vastgelegd" in text
 
 
@@ -131,7 +131,8 @@ def test_a_patient_without_programme_or_sessions_gets_an_empty_report(client_for
         ({"start": "2026-03-10", "end": "2026-03-01"}, "Het einde van de periode ligt vóór het"),
         ({"start": "2020-01-01", "end": "2023-01-01"}, "Een verslag beslaat hooguit twee jaar"),
         ({"start": "31-12-2024", "end": "2025-01-01"}, "Vul een geldige datum in."),
-        ({"start": "2025-01-01", "end": "9999-12-31"}, "De periode kan niet in de toekomst"),
+        ({"start": "2025-01-01", "end": "2150-12-31"}, "De periode kan niet in de toekomst"),
+        ({"start": "2025-01-01", "end": "9999-12-31"}, "Vul een datum in tussen 1900 en 2199."),
         ({"language": "fr"}, "Kies de taal van het verslag."),
         ({"conclusion": "x" * 4001}, "hooguit 4000 tekens"),
     ],
@@ -170,3 +171,59 @@ def test_the_report_loads_in_a_fixed_number_of_queries(app, world, count_queries
         return counter.count
 
     assert queries_for(4) == queries_for(12)
+
+
+A4_WIDTH_PT = 595.28
+MARGIN_PT = 16 / 25.4 * 72  # pdf.css: @page margin 16 mm left and right
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_table_runs_past_the_page_margin(client_for, world, language):
+    """The Dutch "Per week" table ran past the right margin on page 3 (its headings would not
+    wrap). Every word on every page now lies inside the content box."""
+    from tests.reports.pdf_inspect import word_boxes
+
+    world.patient.preferred_language = language
+    reportable_patient(world.patient, weeks=12)
+    db.session.commit()
+    end = today()
+    start = end - dt.timedelta(weeks=12) + dt.timedelta(days=1)
+    pdf = client_for("therapist").post(_url(world.patient), data=_form(start, end)).data
+    boxes = word_boxes(pdf)
+    assert boxes
+    right_edge = A4_WIDTH_PT - MARGIN_PT + 1.0
+    outside = [(page, word, round(x1, 1)) for page, _x0, _y0, x1, _y1, word in boxes
+               if x1 > right_edge]  # fmt: skip
+    assert not outside, f"words past the right margin ({right_edge:.1f} pt): {outside[:10]}"
+    assert min(x0 for _page, x0, *_rest in boxes) >= MARGIN_PT - 1.0
+
+
+def test_the_latest_analysis_is_printed_with_its_flags_even_when_it_is_the_only_one(
+    client_for, world
+):
+    """One intake so far: its NPRS, PSK and tests are printed (before, only "one analysis so
+    far" was), with the flags the analysis page shows."""
+    from decimal import Decimal
+
+    from tests.patients.factories import make_analysis
+
+    make_analysis(
+        world.patient, kind="intake", recorded_on=today() - dt.timedelta(days=3), nprs=6,
+        modified_schober=Decimal("3.5"), biering_sorensen=Decimal("70"),
+        side_bridge_left=Decimal("40"), side_bridge_right=Decimal("52"),
+        activities=[("Hardlopen 10 km", 8), ("Tillen op het werk", 6)], instrument="psk",
+    )  # fmt: skip
+    db.session.commit()
+    end = today()
+    text = pdf_text(
+        client_for("therapist")
+        .post(_url(world.patient), data=_form(end - dt.timedelta(weeks=2), end))
+        .data
+    )
+    assert "Laatste analyse: Intake van" in text
+    assert "3,5 cm ⚠ Onder de normaalwaarde van 5 cm" in text
+    assert "70 s" in text
+    assert "Geslacht niet vastgelegd" in text  # no Sørensen cut-off without it (domain.md §6)
+    assert "L 40 · R 52 s" in text and "Asymmetrie 23,1 %" in text
+    assert "Hardlopen 10 km 8" in text and "Gemiddelde (hoger = meer moeite) 7" in text
+    assert "Een analyse tot nu toe" in text

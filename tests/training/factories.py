@@ -9,14 +9,12 @@ from decimal import Decimal
 from rehab.extensions import db
 from rehab.programmes.dosing import as_dose
 from rehab.training.models import CheckIn, ExerciseLog, TrainingSession
-from tests.factories import make_exercise, make_prescription, make_programme
+from tests.factories import clinic_today, make_exercise, make_prescription, make_programme
 
 
 def today() -> dt.date:
     """Today in the test clinics' zone (Europe/Amsterdam), as the pages see it."""
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    return clinic_today()
 
 
 def make_plan(
@@ -147,6 +145,7 @@ def session_form(plan, prescriptions, *, day=None, key=None, **session) -> dict:
         "session_date": (day or today()).isoformat(),
         "duration_minutes": session.pop("duration_minutes", 30),
         "session_rpe": session.pop("session_rpe", 5),
+        "pain_during": session.pop("pain_during", 2),
         "pain_after": session.pop("pain_after", ""),
         "note": session.pop("note", ""),
     }
@@ -215,7 +214,8 @@ def bulk_caseload(clinic, therapist, patients: int, *, days: int, end: dt.date) 
     ])  # fmt: skip
     prescription_ids = ids_of(Prescription, Prescription.phase_id, phase_ids)
     db.session.execute(insert(PrescriptionVersion), [
-        {"prescription_id": rx, "version": 1, "exercise_id": exercise.id, "dose": {}}
+        {"prescription_id": rx, "version": 1, "exercise_id": exercise.id, "dose": {},
+         "effective_on": start}
         for rx in prescription_ids
     ])  # fmt: skip
     version_ids = ids_of(PrescriptionVersion, PrescriptionVersion.prescription_id, prescription_ids)

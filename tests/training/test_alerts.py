@@ -12,7 +12,7 @@ from rehab.extensions import db
 from rehab.training.alerts import scan_alerts, sleep_worse_reason
 from rehab.training.models import Alert
 from rehab.training.wording import describe
-from tests.factories import make_patient
+from tests.factories import clinic_today, make_patient
 from tests.training.factories import check_in, log_session, make_plan
 
 MONDAY = dt.date(2024, 1, 1)
@@ -128,9 +128,26 @@ def test_a_red_pain_response_is_raised_once_per_day(world, plan):
     )
 
 
+def test_pain_after_nine_with_a_normal_morning_raises_a_red_alert(world, plan):
+    # Pain during 2 and the next morning at the baseline of 2, but 9/10 after the session:
+    # after-pain may reach 5 (Silbernagel 2007), so the session is red and the therapist
+    # is alerted.
+    for n in range(9):
+        check_in(world.patient, day(n), pain=2)
+    session = log_session(world.patient, day(7), pain_after=9, exercises=[
+        (plan["squat"], {"sets_done": 3, "reps_done": 10, "pain_during": 2}),
+    ])  # fmt: skip
+    db.session.commit()
+    scan_alerts(today=day(8), patient_ids=[world.patient.id])
+    db.session.commit()
+    (alert,) = alerts()
+    assert (alert.kind, alert.session_id) == ("pain_red", session.id)
+    assert describe(alert.evidence["reasons"][0]) == "Pijn na de sessie 9/10 is hoger dan 5."
+
+
 def test_the_next_morning_check_in_turns_a_session_red(client_for, world, plan):
     # Baseline 2 (seven mornings); pain during 3 was fine, but the next morning is 5.
-    today = dt.date.today()
+    today = clinic_today()
     for n in range(8, 1, -1):
         check_in(world.patient, today - dt.timedelta(days=n), pain=2)
     log_session(world.patient, today - dt.timedelta(days=1), exercises=[
@@ -198,7 +215,7 @@ def test_patients_without_an_active_programme_are_not_scanned(world):
 
 
 def test_acknowledging_keeps_the_note_and_the_alert_is_not_raised_again(client_for, world, plan):
-    check_in(world.patient, dt.date.today(), stiffness=60)
+    check_in(world.patient, clinic_today(), stiffness=60)
     db.session.commit()
     client_for("therapist").get("/training/dashboard")  # the dashboard scans its clinic
     (alert,) = alerts()
@@ -209,7 +226,7 @@ def test_acknowledging_keeps_the_note_and_the_alert_is_not_raised_again(client_f
     assert alert.acknowledged_by_id == world.therapist.id
     assert alert.acknowledgement_note == "Gebeld: bekend, gaat beter"
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "alert"))
-    assert entry.action == "update" and "morning_stiffness" in entry.summary
+    assert entry.action == "update" and entry.summary_values["kind"] == "morning_stiffness"
     client_for("therapist").get("/training/dashboard")
     assert len(alerts()) == 1
 
@@ -233,7 +250,7 @@ def test_the_scan_runs_the_same_queries_for_few_and_many_patients(app, world, co
 
 
 def test_the_scan_alerts_command_covers_every_clinic(runner, world, plan):
-    check_in(world.patient, dt.date.today() - dt.timedelta(days=20))
+    check_in(world.patient, clinic_today() - dt.timedelta(days=20))
     db.session.commit()
     result = runner.invoke(args=["rehab", "scan-alerts"])
     assert result.exit_code == 0, result.output
@@ -243,8 +260,8 @@ def test_the_scan_alerts_command_covers_every_clinic(runner, world, plan):
 def test_filling_in_an_earlier_day_today_is_activity_not_a_gap(world, plan):
     from rehab.core.db import utcnow
 
-    row = check_in(world.patient, dt.date.today() - dt.timedelta(days=6))
+    row = check_in(world.patient, clinic_today() - dt.timedelta(days=6))
     row.created_at = utcnow()  # entered just now, for six days ago
     db.session.commit()
-    scan_alerts(today=dt.date.today(), clinic_ids=[world.clinic.id])
+    scan_alerts(today=clinic_today(), clinic_ids=[world.clinic.id])
     assert "no_logs" not in {k for k, _ in kinds()}

@@ -68,7 +68,8 @@ def test_an_earlier_day_can_be_checked_in_up_to_a_week_back(client_for):
         ({"worse_than_yesterday": ""}, "Kies ja of nee."),
         ({"check_date": (today() + dt.timedelta(days=1)).isoformat()}, "in de toekomst"),
         ({"check_date": (today() - dt.timedelta(days=8)).isoformat()}, "7 dagen terug"),
-        ({"check_date": "gisteren"}, "Ongeldige datum."),
+        ({"check_date": "gisteren"}, "Vul een geldige datum in."),
+        ({"check_date": "9999-12-31"}, "Vul een datum in tussen 1900 en 2199."),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_stores_nothing(client_for, changes, message):

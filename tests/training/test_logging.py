@@ -34,8 +34,11 @@ def test_today_shows_the_due_exercises_with_dose_and_instructions(client_for, pl
     assert "Doe het rustig." in html  # the exercise's instructions in the patient's language
     assert "0 van 3 sessies deze week" in html
     assert 'name="submission_key"' in html
-    # A hold gets a countdown timer (shown by training.js; hidden without it).
-    assert 'data-timer data-seconds="20"' in html
+    # The guided session's timer runs the plank's holds: 3 sets of 3 holds of 20 s.
+    assert (
+        'data-guide-kind="hold" data-guide-sets="3" data-guide-reps="3" data-guide-hold="20"'
+        in html
+    )
     assert "<script>" not in html and "style=" not in html
 
 

@@ -188,6 +188,27 @@ def test_adherence_per_week_follows_the_schedule(world, schedule, expected_exerc
     assert week.exercise_adherence == pytest.approx(4 / expected_exercises)
 
 
+def test_four_sessions_of_three_planned_show_100_percent_and_one_extra(client_for, world, plan):
+    # Planned 3 a week; done Monday to Thursday = 4. Adherence is the share of the plan
+    # done: 100 %, with 1 session extra — never 133 %.
+    for n in range(4):
+        log_session(world.patient, day(n), exercises=[(plan["walk"], {"sets_done": 1})])
+    db.session.commit()
+    (week,) = metrics(world, plan, end=day(6), weeks=1).weeks
+    assert (week.sessions_done, week.sessions_prescribed) == (4, 3)
+    assert (week.session_adherence, week.sessions_extra) == (1.0, 1)
+    world.therapist.locale = "en"
+    db.session.commit()
+    html = (
+        client_for("therapist")
+        .get(f"/training/patients/{world.patient.id}/progress?end={day(6).isoformat()}&weeks=1")
+        .text
+    )
+    # Three of three planned, and one extra: never "4/3".
+    assert "3/3 (100 %)" in html and "1 extra" in html and "4/3" not in html
+    assert "133 %" not in html
+
+
 def test_weeks_before_the_programme_started_have_nothing_prescribed(world):
     plan = make_plan(world.patient, started_on=day(7))
     log_session(world.patient, day(1))
@@ -230,3 +251,32 @@ def test_pain_light_per_session_against_the_morning_baseline(world, plan):
     }
     by_day = {d.day: d for d in m.days}
     assert (by_day[day(9)].pain_during, by_day[day(12)].morning_pain) == (5, 4)
+
+
+def test_the_ewma_ratio_shown_does_not_change_with_the_weeks_shown(client_for, world, plan):
+    # 70 days of logging from 1 January: 100 AU a day, every fourth day 300 AU. The EWMA is
+    # seeded with 1 January's load whether 4 or 12 weeks are shown, so the last day's ratio
+    # is the same both ways — and equal to the ratio over the whole history.
+    from rehab.progress.acwr import acwr_ewma
+
+    loads = [300 if n % 4 == 0 else 100 for n in range(70)]
+    for n, load in enumerate(loads):
+        log_session(world.patient, day(n), rpe=10, minutes=load // 10)
+    db.session.commit()
+    four = metrics(world, plan, end=day(69), weeks=4)
+    twelve = metrics(world, plan, end=day(69), weeks=12)
+    assert four.latest.acwr_ewma == twelve.latest.acwr_ewma
+    assert four.latest.acwr_ewma == pytest.approx(acwr_ewma(loads)[-1])
+    assert four.ewma_seed == twelve.ewma_seed == MONDAY
+    # Every day both windows show has the same EWMA ratio.
+    by_day = {d.day: d.acwr_ewma for d in twelve.days}
+    assert all(by_day[d.day] == d.acwr_ewma for d in four.days)
+    # The page says what the EWMA is seeded with.
+    world.therapist.locale = "en"
+    db.session.commit()
+    html = (
+        client_for("therapist")
+        .get(f"/training/patients/{world.patient.id}/progress?end={day(69).isoformat()}&weeks=4")
+        .text
+    )
+    assert "The EWMA is seeded with the load of Jan 1, 2024, the first logged day" in html

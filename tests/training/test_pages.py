@@ -4,9 +4,12 @@ how many SQL statements they cost (the same for a small and a large caseload or 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
+from html import unescape
 
 import pytest
+import time_machine
 
 from rehab.extensions import db
 from rehab.programmes.models import Suggestion
@@ -20,6 +23,19 @@ from tests.training.factories import (
     today,
     top_of_range,
 )
+
+
+def chart_images(html: str) -> list[str]:
+    """The addresses of the charts a page shows, nothing else of the page: a CSRF token
+    carries a timestamp, so two renderings of the same page differ from second to second."""
+    return [unescape(src) for src in re.findall(r'<img class="chart" src="([^"]+)"', html)]
+
+
+def fetched(client, sources: list[str]) -> list[str]:
+    """Each chart's picture, as the browser fetches it after the page."""
+    pictures = [client.get(src) for src in sources]
+    assert all(p.status_code == 200 and p.mimetype == "image/svg+xml" for p in pictures)
+    return [p.text for p in pictures]
 
 
 def a_red_session(world, plan):
@@ -68,10 +84,16 @@ def test_dashboard_mine_or_the_whole_clinic(client_for, world):
 def test_progress_page_shows_charts_metrics_and_decisions(client_for, world):
     plan = make_plan(world.patient)
     a_red_session(world, plan)
-    html = client_for("therapist").get(f"/training/patients/{world.patient.id}/progress").text
-    assert html.count('src="data:image/svg+xml;base64,') >= 5
+    client = client_for("therapist")
+    html = client.get(f"/training/patients/{world.patient.id}/progress").text
+    # Weekly load, pain, adherence and the squat's dose are drawn; the acute:chronic chart
+    # is not (a day of data): its sentence stands in its place.
+    pictures = fetched(client, chart_images(html))
+    assert len(pictures) == 4 and all(p.startswith("<svg") for p in pictures)
+    assert "Goblet squat" in pictures[-1]
     assert "Weekbelasting" in html
     assert "nog niet genoeg gegevens" in html  # a week of data: no ratio
+    assert "Acute en chronische belasting: nog niet genoeg gegevens" in html
     assert "voorspelt geen blessures" in html  # the caveat in words
     assert "Rode pijnreactie" in html and "Overnemen" in html
     assert 'id="session-' in html and 'id="week-' in html
@@ -93,8 +115,9 @@ def test_history_shows_the_patients_own_sessions_and_charts(client_for, world):
     ])  # fmt: skip
     log_session(world.other_patient, today(), minutes=99)
     db.session.commit()
-    html = client_for("patient").get("/training/history").text
-    assert html.count('src="data:image/svg+xml;base64,') == 3
+    client = client_for("patient")
+    html = client.get("/training/history").text
+    assert len(fetched(client, chart_images(html))) == 2  # pain, sessions (no load)
     assert "45 min" in html and "99 min" not in html
 
 
@@ -102,7 +125,7 @@ def test_patient_page_panel_shows_the_latest_alert_and_suggestions(client_for, w
     plan = make_plan(world.patient)
     a_red_session(world, plan)
     html = client_for("therapist").get(f"/patients/{world.patient.id}").text
-    assert "Training en voortgang" in html
+    assert "Oefenen en voortgang" in html
     assert "Rode pijnreactie" in html
     assert "1 openstaand signaal" in html
     open_count = db.session.scalar(
@@ -118,6 +141,14 @@ def test_patient_page_panel_shows_the_latest_alert_and_suggestions(client_for, w
 def test_dashboard_costs_the_same_for_5_and_500_patients_with_a_year_of_logs(
     app, client_for, world, count_queries
 ):
+    # The clock stands still: seeding 495 patients takes long enough for the log-in's
+    # "last seen" to be refreshed on the next request (one UPDATE and two reloads), which
+    # is the session's cost, not the dashboard's.
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False):
+        _dashboard_costs_the_same(app, client_for, world, count_queries)
+
+
+def _dashboard_costs_the_same(app, client_for, world, count_queries):
     bulk_caseload(world.clinic, world.therapist, 5, days=365, end=today())
     client = client_for("therapist")
     with count_queries() as first_few:
@@ -130,18 +161,20 @@ def test_dashboard_costs_the_same_for_5_and_500_patients_with_a_year_of_logs(
     world.clinic.alerts_scanned_on = None
     db.session.commit()
     with count_queries() as first_many:
-        started = time.perf_counter()
+        started = time.process_time()
         client.get("/training/dashboard")
-        with_scan = time.perf_counter() - started
+        with_scan = time.process_time() - started
     with count_queries() as many:
-        started = time.perf_counter()
+        started = time.process_time()
         assert client.get("/training/dashboard").status_code == 200
-        seconds = time.perf_counter() - started
+        seconds = time.process_time() - started
     assert (first_few.count, few.count) == (first_many.count, many.count)
     print(
         f"dashboard, 500 patients with a year of logs: {with_scan:.2f} s with the day's scan, "
-        f"{seconds:.2f} s after; {first_many.count} / {many.count} statements"
+        f"{seconds:.2f} s after (CPU); {first_many.count} / {many.count} statements"
     )
+    # CPU time of this process (the app and SQLite run in it): steady on a busy machine,
+    # where wall-clock time measures the neighbours.
     assert with_scan < 5 and seconds < 2
 
 
@@ -208,21 +241,25 @@ def test_dashboard_shows_the_three_most_urgent_alerts_and_counts_the_rest(client
         )  # fmt: skip
     db.session.commit()
     html = client_for("therapist").get("/training/dashboard").text
-    # Red pain first, then the spike, then the warning sign; the cautions are counted.
-    shown = [a.id for a in db.session.scalars(db.select(Alert).order_by(Alert.id))]
-    assert html.count('id="alert-') == 3
-    for alert_id in (shown[2], shown[4], shown[1]):
-        assert f'id="alert-{alert_id}"' in html
+    # The row leads with the red pain response; under it the spike and the warning sign
+    # follow, the cautions are counted.
+    row = html[html.index('class="triage-row') :]
+    row = row[: row.index("</li>\n</ol>") if "</li>\n</ol>" in row else len(row)]
+    assert row.index("Rode pijnreactie") < row.index("<details")
+    listed = row[row.index("<details") :]
+    assert listed.index("Rode pijnreactie") < listed.index("Piek in sessiebelasting")
+    assert listed.index("Piek in sessiebelasting") < listed.index("Slechter geslapen")
     # (The dashboard's daily scan may add a finding of its own: count what is open now.)
     open_alerts = db.session.scalar(
         db.select(db.func.count(Alert.id)).where(Alert.patient_id == world.patient.id)
     )
-    assert f"nog {open_alerts - 3} signalen" in html
-    assert f"/training/patients/{world.patient.id}/progress#alerts" in html
+    assert f"{open_alerts} openstaande signalen" in listed
+    assert f"nog {open_alerts - 3} signalen" in listed
+    assert f"/training/patients/{world.patient.id}/progress#alerts" in listed
 
 
 def test_the_daily_scan_runs_once_for_every_app_process(app, client_for, world, count_queries):
-    from rehab.training.services import clinic_today
+    from rehab.core.clock import clinic_today
 
     make_plan(world.patient)
     client = client_for("therapist")
@@ -258,17 +295,24 @@ def test_charts_are_drawn_once_for_the_same_data_and_anew_when_it_changes(
     client = client_for("therapist")
     url = f"/training/patients/{world.patient.id}/progress"
 
-    first = client.get(url).text
-    assert client.get(url).text == first
+    first = chart_images(client.get(url).text)
+    assert first and not drawn  # the page links to its charts; it draws none of them
+    fetched(client, first)
+    assert chart_images(client.get(url).text) == first
+    fetched(client, first)
     assert len(drawn) == 1
 
     log_session(world.patient, today() - dt.timedelta(days=1), exercises=[
         (plan["squat"], top_of_range(plan["squat"], pain=4)),
     ])  # fmt: skip
     db.session.commit()
-    assert client.get(url).text != first
+    second = chart_images(client.get(url).text)
+    assert second != first
+    fetched(client, second)
     assert len(drawn) == 2
-    # Another language is another drawing (the axes speak it).
+    # Another language is another drawing (the axes speak it), at another address.
     client_for("therapist").post("/language", data={"language": "en"})
-    client.get(url)
+    third = chart_images(client.get(url).text)
+    assert not set(third) & set(second)
+    fetched(client, third)
     assert len(drawn) == 3

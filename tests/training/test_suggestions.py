@@ -15,6 +15,7 @@ from rehab.programmes.models import Suggestion
 from rehab.training import services
 from rehab.training.suggestions import evaluate_prescriptions, refresh_suggestions
 from rehab.training.wording import describe
+from tests.factories import clinic_today
 from tests.training.factories import check_in, log_session, make_plan, top_of_range
 
 MONDAY = dt.date(2024, 1, 1)
@@ -84,6 +85,20 @@ def test_a_red_session_replaces_the_open_suggestion_with_a_regress(world, plan):
     assert len(open_rows(world)) == 1
 
 
+def test_pain_after_nine_with_a_normal_morning_suggests_a_regress(world, plan):
+    # Two plank sessions at the top of the dose, pain during 2, mornings at the baseline of
+    # 2; the second hurt 9/10 afterwards → red: one rung down, not a progress.
+    log_session(world.patient, day(7), exercises=[(plan["plank"], top_of_range(plan["plank"]))])
+    log_session(world.patient, day(9), pain_after=9,
+                exercises=[(plan["plank"], top_of_range(plan["plank"]))])  # fmt: skip
+    db.session.commit()
+    (regress,) = refresh_suggestions(world.patient, today=day(14))
+    assert regress.action == "regress"
+    assert regress.new_exercise_id == plan["exercises"]["easier_plank"].id
+    with force_locale("en"):
+        assert describe(regress.reasons[0]) == "Pain after the session 9/10 is above 5."
+
+
 def test_accepting_changes_the_dose_and_keeps_the_old_one(client_for, world, plan):
     green_sessions(world, plan, "squat")
     (suggestion,) = refresh_suggestions(world.patient, today=day(10))
@@ -96,11 +111,20 @@ def test_accepting_changes_the_dose_and_keeps_the_old_one(client_for, world, pla
     assert squat.load_kg == Decimal("22") and squat.current_version == 2
     versions = [(v.version, v.dose["load_kg"], v.suggestion_id) for v in squat.versions]
     assert versions == [(1, "20", None), (2, "22", suggestion.id)]
-    assert "Gewicht van 20 naar 22 kg" in squat.versions[1].reason
+    # The reason is kept as codes and worded for whoever reads the history, in their language.
+    assert squat.versions[1].reason is None
+    assert squat.versions[1].reason_code == "suggestion_accepted"
+    history = f"/programmes/{squat.phase.programme_id}/prescriptions/{squat.id}/history"
+    assert "Gewicht van 20 naar 22 kg" in client_for("therapist").get(history).text
+    world.therapist.locale = "en"
+    db.session.commit()
+    assert "Weight from 20 to 22 kg" in client_for("therapist").get(history).text
+    world.therapist.locale = "nl"
+    db.session.commit()
     db.session.refresh(suggestion)
     assert (suggestion.status, suggestion.decided_by_id) == ("accepted", world.therapist.id)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "suggestion"))
-    assert entry.action == "update" and "accepted" in entry.summary
+    assert entry.action == "update" and entry.summary_code == "suggestion_accepted"
     # A second click finds it decided: nothing changes twice.
     again = client_for("therapist").post(url, follow_redirects=True)
     assert "Over dit voorstel is al besloten." in again.text
@@ -140,7 +164,8 @@ def test_dismissing_keeps_the_note_and_the_dose(client_for, world, plan):
     assert (suggestion.status, suggestion.note) == ("dismissed", "Eerst techniek verbeteren")
     assert plan["squat"].current_version == 1
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "suggestion"))
-    assert "dismissed" in entry.summary and "techniek" in entry.summary
+    assert entry.summary_code == "suggestion_dismissed"
+    assert entry.summary_values["note"] == "Eerst techniek verbeteren"
 
 
 def test_a_dose_changed_meanwhile_sets_the_suggestion_aside(client_for, world, plan):
@@ -196,7 +221,7 @@ def test_a_rule_the_engine_cannot_read_gives_no_advice_but_logging_works(client_
     plan["squat"].load_increment_kg = None  # double progression needs its increment
     db.session.commit()
     data = session_form(plan, {"squat": {"as_prescribed": "y"}})
-    data["session_date"] = (dt.date.today()).isoformat()
+    data["session_date"] = (clinic_today()).isoformat()
     assert client_for("patient").post("/training/today", data=data).status_code == 302
     (evaluation,) = evaluate_prescriptions(world.patient, [plan["squat"]], today=day(10))
     assert evaluation.advice is None and "increment" in evaluation.problem
@@ -233,8 +258,8 @@ def test_the_waiting_rule_counts_days_in_words(app, days, dutch):
         ("reps_max", "Herhalingen van 30 naar 26 (−15 %).", "Repetitions from 30 to 26 (−15 %)."),
         ("load_kg", "Gewicht van 30 naar 26 kg (−15 %).", "Weight from 30 to 26 kg (−15 %)."),
         ("sets", "Series van 30 naar 26 (−15 %).", "Sets from 30 to 26 (−15 %)."),
-        ("duration_seconds", "Duur van 30 naar 26 seconden (−15 %).",
-         "Duration from 30 to 26 seconds (−15 %)."),
+        ("duration_seconds", "Duur van 30 s naar 26 s (−15 %).",
+         "Duration from 30 s to 26 s (−15 %)."),
         ("distance_m", "Afstand van 30 naar 26 m (−15 %).", "Distance from 30 to 26 m (−15 %)."),
     ],
 )  # fmt: skip
@@ -246,9 +271,68 @@ def test_a_cut_dose_says_what_was_cut_with_its_unit(app, field, dutch, english):
             assert describe(reason) == english
 
 
+def test_a_cut_walk_reads_in_minutes_not_seconds(app):
+    """A 10-minute walk cut by 15 %: 600 s → 510 s reads "10 min" → "8 min 30 s"."""
+    reason = {
+        "code": "dose_cut",
+        "values": {"field": "duration_seconds", "from": 600, "to": 510, "pct": 15},
+    }
+    short = {
+        "code": "duration_not_reached",
+        "values": {"done": 480, "target": 600, "day": "2026-11-06"},
+    }
+    with app.test_request_context():
+        assert describe(reason) == "Duur van 10 min naar 8 min 30 s (−15 %)."
+        assert describe(short).startswith("8 min van 10 min op ")
+        with force_locale("en"):
+            assert describe(reason) == "Duration from 10 min to 8 min 30 s (−15 %)."
+
+
 def test_a_cut_of_an_unknown_field_or_with_missing_values_still_reads(app):
     unknown = {"code": "dose_cut", "values": {"field": "tempo", "from": 3, "to": 2, "pct": 15}}
     broken = {"code": "dose_cut", "values": {"field": "sets"}}
     with app.test_request_context(), force_locale("en"):
         assert describe(unknown) == "tempo from 3 to 2 (−15 %)."
         assert describe(broken) == "dose_cut"
+
+
+def test_walk_run_pain_8_with_a_worse_next_morning_regresses_and_alerts(world):
+    # Running knee, phase 3: walk-run 20 min, pain-contingent, 5 minutes more a week up to
+    # 30 (the template's own prescription). Pain 8/10 while running and the next morning 4
+    # against a baseline of 2: red → the time is cut and the therapist is alerted; it used
+    # to hold (time-contingent without a rule).
+    from rehab.programmes.builtin import builtin_template, prescription_values
+    from rehab.training.alerts import scan_alerts
+    from rehab.training.models import Alert
+    from tests.factories import make_exercise, make_prescription
+
+    template = builtin_template("running-knee")
+    values = next(
+        prescription_values(rx, "nl")
+        for rx in template.phases[2]["prescription"]
+        if rx["exercise"] == "walk-run-intervals"
+    )
+    assert (values["mode"], values["rule_kind"]) == ("pain_contingent", "duration_progression")
+    plan = make_plan(world.patient, started_on=dt.date(2023, 12, 1))
+    run = make_prescription(plan["phase"], make_exercise(name="Wandel-hardlopen"),
+                            dose_since=day(0), **{k: v for k, v in values.items()
+                                                  if k not in ("session_label",)})  # fmt: skip
+    for n in range(-7, 6):
+        check_in(world.patient, day(n), pain=2)
+    check_in(world.patient, day(6), pain=4)  # the morning after the run
+    log_session(world.patient, day(5), exercises=[
+        (run, {"sets_done": 1, "duration_seconds_done": 1200, "pain_during": 8}),
+    ])  # fmt: skip
+    db.session.commit()
+    suggestions = refresh_suggestions(world.patient, today=day(6))
+    (regress,) = [s for s in suggestions if s.prescription_id == run.id]
+    assert regress.action == "regress"
+    assert [r["code"] for r in regress.reasons] == [
+        "pain_during_high", "next_morning_above_baseline", "dose_cut",
+    ]  # fmt: skip
+    assert regress.new_dose["duration_seconds"] == 1020  # 20 min − 15 %
+    scan_alerts(today=day(6), patient_ids=[world.patient.id])
+    alert = db.session.scalar(
+        select(Alert).where(Alert.kind == "pain_red", Alert.prescription_id == run.id)
+    )
+    assert alert.evidence["sessions"][-1]["day"] == day(5).isoformat()

@@ -1,0 +1,94 @@
+"""What the Today page shows around the logging form: the morning check-in when it is due,
+the step down after a red session, the safety net after a warning sign, and whose page this
+is (for the copy a phone keeps offline)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import select
+
+from rehab.core.offline import owner_marker
+from rehab.extensions import db
+from rehab.patients.models import Patient
+from rehab.programmes.models import Suggestion
+from rehab.training import services
+from rehab.training.feedback import step_downs
+from rehab.training.models import CheckIn, TrainingSession
+
+
+def session_names(session: TrainingSession) -> dict[int, str]:
+    exercises = services.exercises_by_id(log.exercise_id for log in session.exercises)
+    language = str(get_locale() or "nl")
+    return {eid: e.text("name", language) for eid, e in exercises.items()}
+
+
+def check_in_due(patient: Patient, today: dt.date) -> bool:
+    """The morning after a session, until the check-in is done (one query): it tells
+    whether the pain settled by the next morning (domain.md §3)."""
+    yesterday = today - dt.timedelta(days=1)
+    session_yesterday = (
+        select(TrainingSession.id)
+        .where(TrainingSession.patient_id == patient.id, TrainingSession.session_date == yesterday)
+        .exists()
+    )
+    checked_in = (
+        select(CheckIn.id)
+        .where(CheckIn.patient_id == patient.id, CheckIn.check_date == today)
+        .exists()
+    )
+    return bool(db.session.scalar(select(session_yesterday & ~checked_in)))
+
+
+def warning_check_in(patient: Patient, today: dt.date) -> CheckIn | None:
+    """Today's check-in when it holds a warning sign: the page repeats the safety net."""
+    check_in = services.check_in_on(patient, today)
+    if check_in is None or not needs_safety_net(check_in, patient.clinic):
+        return None
+    return check_in
+
+
+def needs_safety_net(check_in: CheckIn, clinic) -> bool:
+    """Morning stiffness above the clinic's limit (30 minutes by default) or a yes to pain
+    into the leg, numbness, or bladder or bowel changes (domain.md §3, §8)."""
+    return bool(check_in.warning_signs) or check_in.stiffness_minutes > (
+        clinic.stiffness_review_minutes
+    )
+
+
+def today_context(patient: Patient, plan: services.TodayPlan, today: dt.date) -> dict:
+    """The page's extras, in a fixed number of queries."""
+    from rehab.core.i18n import gettext as _
+
+    regress_ids = (
+        list(
+            db.session.scalars(
+                select(Suggestion.prescription_id).where(
+                    Suggestion.patient_id == patient.id,
+                    Suggestion.status == "open",
+                    Suggestion.action == "regress",
+                )
+            )
+        )
+        if plan.has_programme
+        else []
+    )
+    language = str(get_locale() or "nl")
+    names = {eid: e.text("name", language) for eid, e in plan.exercises.items()}
+    steps = {step.prescription_id: step for step in step_downs(patient, regress_ids, names)}
+    return {
+        "check_in_due": check_in_due(patient, today),
+        "warning_check_in": warning_check_in(patient, today),
+        "step_downs": steps,
+        "owner": owner_marker(current_user),
+        "clinic": patient.clinic,
+        "offline_words": {
+            "saved": _("Saved on this phone; it will be sent when you are online again."),
+            "sending": _("Sending the session saved on this phone…"),
+            "sent": _("Sent: the session saved on this phone has reached your therapist."),
+            "refused": _("The session saved on this phone could not be sent:"),
+            "login": _("Log in again to send the session saved on this phone."),
+        },
+    }
