@@ -96,4 +96,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-from rehab.auth import views  # noqa: E402,F401  (routes register on import)
+from rehab.auth import email_views, views  # noqa: E402,F401  (routes register on import)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from functools import cache
 
@@ -9,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -16,11 +18,14 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.validators import (
+    DataRequired,
     Email,
     EqualTo,
     InputRequired,
     Length,
     NumberRange,
+    Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -165,6 +170,16 @@ def _known_timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def _as_time(value) -> dt.time | None:
+    """A select's "HH:MM" as a time (a time stays one); anything else is no choice."""
+    if isinstance(value, dt.time) or value is None:
+        return value
+    try:
+        return dt.time.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
 class ClinicSettingsForm(FlaskForm):
     name = StringField(_l("Clinic name"), validators=[InputRequired(), Length(max=120)])
     default_locale = SelectField(
@@ -174,6 +189,20 @@ class ClinicSettingsForm(FlaskForm):
         _l("Time zone"),
         validators=[InputRequired(), Length(max=64), _timezone_exists],
         description=_l("An IANA name, e.g. Europe/Amsterdam."),
+    )
+    phone = StringField(
+        _l("Phone number for patients"),
+        description=_l("Patients see it with the advice for warning signs (e.g. 020 123 45 67)."),
+        filters=[lambda value: " ".join(value.split()) if isinstance(value, str) else value],
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(
+                r"^\+?[0-9][0-9 ()./-]{4,38}[0-9]$",
+                message=_l("Enter a phone number: digits, spaces, brackets, - or a leading +."),
+            ),
+        ],
+        render_kw={"inputmode": "tel", "autocomplete": "tel"},
     )
     require_staff_2fa = BooleanField(
         _l("Therapists and administrators must use two-step verification"),
@@ -210,7 +239,20 @@ class ClinicSettingsForm(FlaskForm):
         _l("Ask for a review when morning stiffness lasts longer than (minutes)"),
         validators=[InputRequired(), NumberRange(min=1, max=240)],
     )
+    reminder_time = SelectField(
+        _l("Exercise reminders are offered at"),
+        description=_l("Patients choose their own time; this is what the form suggests."),
+        coerce=_as_time,
+    )
     submit = SubmitField(_l("Save settings"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The patients' choice of times (rehab.reminders.rules), read when the form is made:
+        # importing it with this module would import the training area half-way.
+        from rehab.reminders.rules import reminder_times
+
+        self.reminder_time.choices = choices((t, f"{t:%H:%M}") for t in reminder_times())
 
     def validate_pain_amber_max(self, field) -> None:
         safe = self.pain_safe_max.data
@@ -223,3 +265,23 @@ class ClinicSettingsForm(FlaskForm):
             raise ValidationError(
                 _l("The two-week alert should not be lower than the week-on-week caution.")
             )
+
+
+class ForgotPasswordForm(FlaskForm):
+    # No format check: like the log-in form, any text gets the same answer (an address
+    # that is not an account's simply gets no mail).
+    email = EmailField(
+        _l("E-mail address"),
+        filters=[strip_filter],
+        validators=[DataRequired(), Length(max=254)],  # after the strip: blanks are empty
+        render_kw={"autocomplete": "username"},
+    )
+    submit = SubmitField(_l("Send me a link"))
+
+
+class HandoverEmailForm(FlaskForm):
+    """The hand-over page's "send by e-mail": the link shown there, and where to go back to."""
+
+    link = HiddenField(validators=[InputRequired(), Length(max=500)])
+    back = HiddenField(validators=[Length(max=500)])
+    submit = SubmitField(_l("Send by e-mail"))

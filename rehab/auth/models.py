@@ -6,7 +6,16 @@ import datetime as dt
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rehab.core.db import utcnow
@@ -35,6 +44,9 @@ class Clinic(db.Model):
         CheckConstraint("spike_session_pct > 0", name="spike_session"),
         CheckConstraint("no_log_alert_days > 0", name="no_log_days"),
         CheckConstraint("stiffness_review_minutes > 0", name="stiffness_minutes"),
+        CheckConstraint(
+            "reminder_time >= '07:00' AND reminder_time < '22:00'", name="reminder_time"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +66,12 @@ class Clinic(db.Model):
     acwr_alerts_enabled: Mapped[bool] = mapped_column(default=False)
     no_log_alert_days: Mapped[int] = mapped_column(default=4)
     stiffness_review_minutes: Mapped[int] = mapped_column(default=30)
+    # The time a patient's exercise reminders are offered at until they choose their own.
+    reminder_time: Mapped[dt.time] = mapped_column(
+        Time, default=dt.time(18, 0), server_default="18:00:00"
+    )
+    # The number patients are told to call when a warning sign shows (the safety net).
+    phone: Mapped[str | None] = mapped_column(String(40))
     # The day the clinic's time-driven alerts were last scanned (rehab.training.alerts).
     alerts_scanned_on: Mapped[dt.date | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -141,6 +159,9 @@ class UserSession(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(255))
     # How this login passed the second factor ("totp", "recovery"), None when it did not.
     second_factor: Mapped[str | None] = mapped_column(String(16))
+    # An account link this staff member just made, encrypted, until the hand-over page
+    # shows it (rehab.auth.handover); removed when shown or when this login ends.
+    handover_encrypted: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship()
 
@@ -162,6 +183,7 @@ class RecoveryCode(db.Model):
 class TokenPurpose(enum.StrEnum):
     ACTIVATION = "activation"
     RESET = "reset"
+    EMAIL_CHANGE = "email_change"  # confirms a new address: the link goes to that address
 
 
 class AccountToken(db.Model):
@@ -169,8 +191,11 @@ class AccountToken(db.Model):
 
     __tablename__ = "account_tokens"
     __table_args__ = (
-        CheckConstraint("purpose IN ('activation', 'reset')", name="purpose"),
+        CheckConstraint("purpose IN ('activation', 'reset', 'email_change')", name="purpose"),
         CheckConstraint("expires_at >= created_at", name="expiry_after_creation"),
+        CheckConstraint(
+            "(purpose = 'email_change') = (new_email IS NOT NULL)", name="new_email_for_change"
+        ),
         UniqueConstraint("token_hash"),
     )
 
@@ -182,5 +207,7 @@ class AccountToken(db.Model):
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The address an e-mail change link confirms (purpose "email_change" only).
+    new_email: Mapped[str | None] = mapped_column(String(254))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])

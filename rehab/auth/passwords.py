@@ -84,8 +84,9 @@ def password_problems(
 ) -> list[str]:
     """Reasons, in the user's language, why a new password is refused (empty when fine).
 
-    No composition rules (NIST SP 800-63B §5.1.1.2): length, a list of common passwords, and
-    the user's own name or e-mail address.
+    No composition rules (NIST SP 800-63B §5.1.1.2): length, a list of common passwords, the
+    user's own name or e-mail address, and zxcvbn's strength estimate with the user's own
+    data as context (repeats, sequences, keyboard rows, dates, words); a refusal says why.
     """
     problems: list[str] = []
     if len(password) < MIN_LENGTH:
@@ -104,7 +105,83 @@ def password_problems(
         )
     elif lowered and _only_personal(lowered, _personal_words(email, name)):
         problems.append(_("Your password cannot be made of your own name or e-mail address."))
+    elif MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        weakness = _weakness(password, _context_words(email, name))
+        if weakness is not None:
+            problems.append(weakness)
     return problems
+
+
+# zxcvbn's score (0–4): 3 means "safely unguessable", at least 10⁸ guesses even for an
+# attacker who knows common patterns (Wheeler D., USENIX Security 2016). A length rule alone
+# let "aaaaaaaaaaaa" through.
+MIN_SCORE = 3
+# zxcvbn's work grows steeply with length (seconds for 128 random characters): it judges the
+# first 64. A password whose first 64 characters are strong is at least as strong itself.
+_ESTIMATED_LENGTH = 64
+# Words anyone targeting a Rehab account would try first, beside the user's own data.
+_SITE_WORDS = ("rehab", "fysio", "fysiotherapie", "physio", "wachtwoord")
+
+
+def _context_words(email: str | None, name: str | None) -> list[str]:
+    """The user's name and address, in parts (the clinic's domain too), and the site's."""
+    words = set(_personal_words(email, name))
+    if email and "@" in email:
+        address = email.strip().lower()
+        words.add(address)
+        words.update(part for part in re.split(r"[.@-]+", address) if len(part) >= 3)
+    return sorted(words | set(_SITE_WORDS))
+
+
+def _weakness(password: str, user_inputs: list[str]) -> str | None:
+    """Why zxcvbn finds the password easy to guess, in the user's words; None when it is
+    strong enough. Explained by the longest pattern it found, as zxcvbn's own feedback is."""
+    score, sequence = _estimate(password[:_ESTIMATED_LENGTH], user_inputs)
+    if score >= MIN_SCORE:
+        return None
+    patterns = [m for m in sequence if m["pattern"] != "bruteforce"]
+    longest = max(patterns, key=lambda m: len(m["token"]), default=None)
+    return (
+        _pattern_message(longest)
+        + " "
+        + _("A sentence of four or five unrelated words is long and easy to remember.")
+    )
+
+
+def _estimate(password: str, user_inputs: list[str]) -> tuple[int, list[dict]]:
+    """zxcvbn's score and the patterns it found. Its ``zxcvbn()`` keeps the user's words in
+    a module-wide dictionary, which two requests in threads would overwrite for each other:
+    here each call matches against a copy of its own."""
+    from zxcvbn import matching, scoring, time_estimates
+
+    dictionaries = {
+        **matching.RANKED_DICTIONARIES,
+        "user_inputs": matching.build_ranked_dict([word.lower() for word in user_inputs]),
+    }
+    matches = matching.omnimatch(password, dictionaries)
+    result = scoring.most_guessable_match_sequence(password, matches)
+    return time_estimates.guesses_to_score(result["guesses"]), result["sequence"]
+
+
+def _pattern_message(match: dict | None) -> str:
+    kind = match["pattern"] if match else None
+    if kind == "repeat":
+        return _("Repeated characters or words, like “aaa” or “abcabc”, are guessed at once.")
+    if kind == "sequence":
+        return _("Sequences like “abcd” or “4321” are guessed at once.")
+    if kind == "spatial":
+        return _("Rows of neighbouring keys, like “qwerty” or “asdf”, are guessed at once.")
+    if kind in ("date", "regex"):
+        return _("Dates and years are among the first things tried.")
+    if kind == "dictionary" and match.get("dictionary_name") == "user_inputs":
+        return _("It is built on your own name, your e-mail address or the name of this app.")
+    if kind == "dictionary" and match.get("dictionary_name") == "passwords":
+        return _("It is built on a password that many people use, like “12345678” or "
+                 "“qwerty”.")  # fmt: skip
+    if kind == "dictionary":
+        return _("It is built on a common word or name; digits or capitals added to it "
+                 "hardly help.")  # fmt: skip
+    return _("This password is too easy to guess.")
 
 
 def _only_personal(password: str, words: set[str]) -> bool:

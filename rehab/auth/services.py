@@ -14,8 +14,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
 from rehab.audit.services import Action, record
+from rehab.audit.summaries import Summary
 from rehab.auth.models import AccountToken, Clinic, Role, TokenPurpose, User, UserSession
 from rehab.auth.passwords import hash_password, needs_rehash, verify_password
+from rehab.core.concurrency import claim
 from rehab.core.db import utcnow
 from rehab.extensions import db
 
@@ -82,7 +84,7 @@ def record_failed_login(
     ``count`` adds the failure to the account's back-off (not while it is already locked or
     disabled, so waiting out a lock works).
     """
-    summary = normalise_email(email)[:254]
+    values: dict = {"address": normalise_email(email)[:254]}
     if user is not None and count:
         db.session.execute(
             update(User)
@@ -94,14 +96,14 @@ def record_failed_login(
         wait = lock_seconds(user.failed_logins)
         if wait:
             user.locked_until = utcnow() + dt.timedelta(seconds=wait)
-            summary += f" · locked for {wait} s"
+            values["locked_seconds"] = wait
     elif user is not None and is_locked(user):
-        summary += " · account locked"
+        values["account_locked"] = True
     if step != "password":
-        summary += f" · {step}"
+        values["step"] = step
     record(
         Action.LOGIN_FAILED,
-        summary=summary,
+        summary=Summary.of("login_failed", **values),
         actor=None,
         clinic_id=user.clinic_id if user is not None else None,
         object_type="user" if user is not None else None,
@@ -133,7 +135,7 @@ def start_session(user: User, *, second_factor: str | None = None) -> UserSessio
         actor=user,
         object_type="user",
         object_id=user.id,
-        summary=f"second factor: {second_factor}" if second_factor else None,
+        summary=Summary.of("login_second_factor", method=second_factor) if second_factor else None,
     )
     db.session.commit()
     return login
@@ -183,7 +185,7 @@ def check_second_factor(user: User, code: str) -> str | None:
             actor=user,
             object_type="user",
             object_id=user.id,
-            summary=f"recovery code used ({left} left)",
+            summary=Summary.of("recovery_code_used", left=left),
         )
         return "recovery"
     return None
@@ -192,6 +194,7 @@ def check_second_factor(user: User, code: str) -> str | None:
 def end_session(user: User) -> None:
     if user.current_session is not None:
         user.current_session.revoked_at = utcnow()
+        user.current_session.handover_encrypted = None  # an unshown account link goes too
     record(Action.LOGOUT, actor=user, object_type="user", object_id=user.id)
     db.session.commit()
     logout_user()
@@ -205,7 +208,7 @@ def revoke_sessions(user: User, *, keep: UserSession | None = None) -> None:
     )
     if keep is not None:
         stmt = stmt.where(UserSession.id != keep.id)
-    db.session.execute(stmt.values(revoked_at=utcnow()))
+    db.session.execute(stmt.values(revoked_at=utcnow(), handover_encrypted=None))
 
 
 # last_seen_at is written at most this often: no database write on every request.
@@ -263,7 +266,7 @@ def change_password(user: User, new_password: str) -> None:
         actor=user,
         object_type="user",
         object_id=user.id,
-        summary="password changed",
+        summary=Summary.of("password_changed"),
     )
     db.session.commit()
     if current is not None:
@@ -277,10 +280,13 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, purpose: TokenPurpose, *, actor: User) -> str:
+def issue_token(
+    user: User, purpose: TokenPurpose, *, actor: User | None, new_email: str | None = None
+) -> str:
     """A new one-time link for ``user``; earlier unused links of the same kind stop working.
 
-    Returns the token itself: it is shown once and only its hash is stored.
+    Returns the token itself: it is shown (or mailed) once and only its hash is stored.
+    ``actor`` is None when the user asked for it themself ("forgot password").
     """
     hours_key = (
         "REHAB_ACTIVATION_HOURS" if purpose == TokenPurpose.ACTIVATION else "REHAB_RESET_HOURS"
@@ -303,7 +309,8 @@ def issue_token(user: User, purpose: TokenPurpose, *, actor: User) -> str:
             token_hash=_digest(token),
             created_at=now,
             expires_at=now + dt.timedelta(hours=current_app.config[hours_key]),
-            created_by_id=actor.id,
+            created_by_id=actor.id if actor is not None else None,
+            new_email=new_email,
         )
     )
     return token
@@ -321,11 +328,16 @@ class TokenCheck:
     problem: TokenProblem | None
 
 
-def check_token(token: str) -> TokenCheck:
+PASSWORD_PURPOSES = (TokenPurpose.ACTIVATION, TokenPurpose.RESET)
+
+
+def check_token(token: str, purposes=PASSWORD_PURPOSES) -> TokenCheck:
+    """Is ``token`` a live link for one of ``purposes``? (An e-mail change link cannot set a
+    password, nor a password link change an address.)"""
     if not token or len(token) > 128:
         return TokenCheck(None, TokenProblem.UNKNOWN)
     row = db.session.scalar(select(AccountToken).where(AccountToken.token_hash == _digest(token)))
-    if row is None:
+    if row is None or row.purpose not in purposes:
         return TokenCheck(None, TokenProblem.UNKNOWN)
     if row.used_at is not None:
         return TokenCheck(row, TokenProblem.USED)
@@ -336,10 +348,22 @@ def check_token(token: str) -> TokenCheck:
     return TokenCheck(row, None)
 
 
+class TokenSpent(Exception):
+    """The link was used (or replaced) by another request a moment ago."""
+
+
 def redeem_token(row: AccountToken, new_password: str) -> User:
-    """Set the password through a valid link; the link is spent and old logins end."""
+    """Set the password through a valid link; the link is spent and old logins end.
+
+    The link is spent with one conditional write (still unused, not expired): of two
+    requests with the same link one sets the password, the other gets TokenSpent.
+    """
     user = row.user
-    row.used_at = utcnow()
+    now = utcnow()
+    if not claim(row, AccountToken.used_at.is_(None), AccountToken.expires_at > now,
+                 used_at=now):  # fmt: skip
+        db.session.rollback()
+        raise TokenSpent(row.id)
     user.password_hash = hash_password(new_password)
     user.password_changed_at = row.used_at
     revoke_sessions(user)
@@ -348,7 +372,7 @@ def redeem_token(row: AccountToken, new_password: str) -> User:
         actor=user,
         object_type="user",
         object_id=user.id,
-        summary=f"password set via {row.purpose} link",
+        summary=Summary.of("password_set_by_link", purpose=row.purpose),
     )
     db.session.commit()
     return user
@@ -387,14 +411,21 @@ def create_staff(
         clinic_id=clinic.id,
         object_type="user",
         object_id=user.id,
-        summary=f"{role} account created",
+        summary=Summary.of("account_created", role=role),
     )
     return user
 
 
+class AccountUnchanged(Exception):
+    """The account already was in the state asked for (another admin was first)."""
+
+
 def set_active(user: User, active: bool, *, actor: User) -> None:
-    """Disable or re-enable an account; disabling ends its sessions at once."""
-    user.active = active
+    """Disable or re-enable an account; disabling ends its sessions at once. AccountUnchanged
+    when it already is (one conditional write: two admins' clicks do not cancel out)."""
+    if not claim(user, User.active.is_(not active), active=active):
+        db.session.rollback()
+        raise AccountUnchanged(user.id)
     if not active:
         revoke_sessions(user)
     record(
@@ -402,7 +433,7 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
         actor=actor,
         object_type="user",
         object_id=user.id,
-        summary="account enabled" if active else "account disabled",
+        summary=Summary.of("account_enabled" if active else "account_disabled"),
     )
     db.session.commit()
 
@@ -438,7 +469,7 @@ def reauthenticate(user: User, password: str, code: str | None) -> bool:
         actor=user,
         object_type="user",
         object_id=user.id,
-        summary="re-authenticated",
+        summary=Summary.of("reauthenticated"),
     )
     db.session.commit()
     return True
@@ -462,12 +493,13 @@ def active_sessions(user: User) -> list[UserSession]:
 def revoke_session(user: User, login: UserSession) -> None:
     """End one of the user's own logins (a lost phone, a shared computer)."""
     login.revoked_at = utcnow()
+    login.handover_encrypted = None
     record(
         Action.ACCOUNT,
         actor=user,
         object_type="user_session",
         object_id=login.id,
-        summary="login session ended from the account page",
+        summary=Summary.of("login_session_ended"),
     )
     db.session.commit()
 
@@ -480,7 +512,7 @@ def revoke_other_sessions(user: User) -> int:
         actor=user,
         object_type="user",
         object_id=user.id,
-        summary=f"logged out other sessions ({len(others)})",
+        summary=Summary.of("other_sessions_ended", count=len(others)),
     )
     db.session.commit()
     return len(others)
@@ -507,7 +539,7 @@ def change_email(user: User, new_email: str) -> None:
         actor=user,
         object_type="user",
         object_id=user.id,
-        summary=f"e-mail address changed from {old}",
+        summary=Summary.of("email_changed", old=old),
     )
     db.session.commit()
 
@@ -515,17 +547,26 @@ def change_email(user: User, new_email: str) -> None:
 # --- two-factor authentication ------------------------------------------------------------
 
 
+class TwoFactorAlreadyOn(Exception):
+    """Two-step verification was switched on a moment ago (another tab, the same code)."""
+
+
 def enable_two_factor(user: User, secret: str, code: str) -> list[str] | None:
     """Switch on TOTP once the user proves their app has ``secret``; returns the new
-    recovery codes (shown once), or None when the code does not match."""
+    recovery codes (shown once), or None when the code does not match. Switched on with
+    one conditional write: two tabs confirming at once make one secret and one set of codes
+    (TwoFactorAlreadyOn for the other)."""
     from rehab.auth import two_factor
 
     step = two_factor.matching_step(secret, code, after=None)
     if step is None:
         return None
-    user.totp_secret_encrypted = two_factor.encrypt_secret(secret)
-    user.totp_enabled_at = utcnow()
-    user.totp_last_step = step  # the code just typed cannot also log in
+    # totp_last_step = step: the code just typed cannot also log in.
+    if not claim(user, User.totp_enabled_at.is_(None),
+                 totp_secret_encrypted=two_factor.encrypt_secret(secret),
+                 totp_enabled_at=utcnow(), totp_last_step=step):  # fmt: skip
+        db.session.rollback()
+        raise TwoFactorAlreadyOn(user.id)
     codes = two_factor.new_recovery_codes(user)
     if user.current_session is not None:
         user.current_session.second_factor = "totp"
@@ -534,7 +575,7 @@ def enable_two_factor(user: User, secret: str, code: str) -> list[str] | None:
         actor=user,
         object_type="user",
         object_id=user.id,
-        summary="two-factor authentication enabled",
+        summary=Summary.of("two_factor_enabled"),
     )
     db.session.commit()
     return codes
@@ -549,7 +590,7 @@ def regenerate_recovery_codes(user: User) -> list[str]:
         actor=user,
         object_type="user",
         object_id=user.id,
-        summary="recovery codes replaced",
+        summary=Summary.of("recovery_codes_replaced"),
     )
     db.session.commit()
     return codes
@@ -569,9 +610,9 @@ def remove_two_factor(user: User, *, actor: User) -> None:
     db.session.execute(RecoveryCode.__table__.delete().where(RecoveryCode.user_id == user.id))
     if actor.id != user.id:
         revoke_sessions(user)
-        summary = "two-factor authentication reset by an administrator"
+        summary = Summary.of("two_factor_reset_by_admin")
     else:
-        summary = "two-factor authentication switched off"
+        summary = Summary.of("two_factor_switched_off")
     record(Action.ACCOUNT, actor=actor, object_type="user", object_id=user.id, summary=summary)
     db.session.commit()
 
@@ -580,6 +621,7 @@ def remove_two_factor(user: User, *, actor: User) -> None:
 
 CLINIC_SETTINGS = (
     "name",
+    "phone",
     "default_locale",
     "timezone",
     "require_staff_2fa",
@@ -592,15 +634,16 @@ CLINIC_SETTINGS = (
     "acwr_alerts_enabled",
     "no_log_alert_days",
     "stiffness_review_minutes",
+    "reminder_time",
 )
 
 
-def update_clinic_settings(clinic: Clinic, values: dict, *, actor: User) -> list[str]:
-    """Save the clinic's settings; returns the names of the settings that changed."""
+def update_clinic_settings(clinic: Clinic, values: dict, *, actor: User) -> list[tuple]:
+    """Save the clinic's settings; returns (name, old value, new value) of each change."""
     changed = []
     for name in CLINIC_SETTINGS:
         if name in values and getattr(clinic, name) != values[name]:
-            changed.append(f"{name}: {getattr(clinic, name)} → {values[name]}")
+            changed.append((name, getattr(clinic, name), values[name]))
             setattr(clinic, name, values[name])
     if changed:
         record(
@@ -609,7 +652,7 @@ def update_clinic_settings(clinic: Clinic, values: dict, *, actor: User) -> list
             clinic_id=clinic.id,
             object_type="clinic",
             object_id=clinic.id,
-            summary="; ".join(changed),
+            summary=Summary.of("clinic_settings_changed", changes=changed),
         )
         db.session.commit()
     return changed

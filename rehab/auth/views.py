@@ -34,6 +34,7 @@ from rehab.auth.forms import (
     SetPasswordForm,
     StaffForm,
 )
+from rehab.auth.handover import keep_link, take_link
 from rehab.auth.models import Role, TokenPurpose, User, UserSession
 from rehab.auth.passwords import verify_password
 from rehab.core.crypto import InvalidToken, decrypt, encrypt
@@ -202,12 +203,23 @@ def change_email():
     user = current_user._get_current_object()
     form = ChangeEmailForm()
     if form.validate_on_submit():
+        from rehab.auth.by_email import SameAddress, request_email_change
+
         try:
-            services.change_email(user, form.email.data)
+            address = request_email_change(user, form.email.data)
         except services.EmailTaken:
             form.email.errors.append(_("Another account already uses this e-mail address."))
+        except SameAddress:
+            form.email.errors.append(_("This is already your e-mail address."))
         else:
-            flash(_("Your e-mail address has been changed."), "success")
+            flash(
+                _(
+                    "We sent a link to %(email)s. Your address changes when you open it; "
+                    "until then you log in with your current address.",
+                    email=address,
+                ),
+                "info",
+            )
             return redirect(url_for("auth.account"))
     return render_template("auth/change_email.html", form=form)
 
@@ -249,7 +261,11 @@ def two_factor_setup():
     secret = _enrolment_secret()
     form = EnrolForm()
     if form.validate_on_submit():
-        codes = services.enable_two_factor(user, secret, form.code.data)
+        try:
+            codes = services.enable_two_factor(user, secret, form.code.data)
+        except services.TwoFactorAlreadyOn:
+            flash(_("Two-step verification is already on."), "info")
+            return redirect(url_for("auth.account"))
         if codes is None:
             form.code.errors.append(
                 _("This code does not match. Check the time on your phone and try again.")
@@ -341,7 +357,11 @@ def activate(token: str):
     form.email_for_policy = row.user.email
     form.name_for_policy = row.user.full_name
     if form.validate_on_submit():
-        user = services.redeem_token(row, form.new_password.data)
+        try:
+            user = services.redeem_token(row, form.new_password.data)
+        except services.TokenSpent:  # the same link, sent twice at once: the first one counts
+            status, message = _TOKEN_MESSAGES[services.TokenProblem.USED]
+            return render_template("auth/link_problem.html", message=message()), status
         if current_user.is_authenticated:
             services.end_session(current_user._get_current_object())
         flash(_("Your password has been set. Welcome!"), "success")
@@ -362,7 +382,7 @@ def activate(token: str):
 @staff_required
 def handover():
     """Show a just-made link once, to hand over on screen, by QR code or by e-mail."""
-    link = session.pop("handover", None)
+    link = take_link(current_user.current_session)
     if link is None:
         flash(_("That link is no longer shown. Make a new one if it was lost."), "warning")
         return redirect(url_for("patients.caseload"))
@@ -380,17 +400,25 @@ def handover():
 
 
 def show_link_once(*, user: User, token: str, purpose: TokenPurpose, back_url: str) -> None:
-    """Keep the link for the next page only; the token itself is never stored server-side."""
-    session["handover"] = {
-        "name": user.full_name,
-        "email": user.email,
-        "url": url_for("auth.activate", token=token, _external=True),
-        "purpose": str(purpose),
-        "hours": current_app.config[
-            "REHAB_ACTIVATION_HOURS" if purpose == TokenPurpose.ACTIVATION else "REHAB_RESET_HOURS"
-        ],
-        "back_url": back_url,
-    }
+    """Keep the link for the hand-over page, on this login's own row (encrypted) until it
+    is shown there once; the account token itself is stored only as its hash."""
+    keep_link(
+        current_user.current_session,
+        {
+            "name": user.full_name,
+            "email": user.email,
+            "url": url_for("auth.activate", token=token, _external=True),
+            "purpose": str(purpose),
+            "hours": current_app.config[
+                "REHAB_ACTIVATION_HOURS"
+                if purpose == TokenPurpose.ACTIVATION
+                else "REHAB_RESET_HOURS"
+            ],
+            "back_url": back_url,
+            # The page speaks to whoever hands the link over about the right person.
+            "for_patient": user.role == Role.PATIENT,
+        },
+    )
 
 
 # --- clinic administration ----------------------------------------------------------------
@@ -467,11 +495,15 @@ def set_active(user_id: int):
     if user.id == current_user.id:
         flash(_("You cannot disable your own account."), "warning")
         return redirect(url_for("auth.staff"))
-    services.set_active(user, not user.active, actor=current_user)
-    flash(
-        _("Account enabled.") if user.active else _("Account disabled; its sessions ended."),
-        "success",
-    )
+    wanted = not user.active
+    try:
+        services.set_active(user, wanted, actor=current_user)
+    except services.AccountUnchanged:  # another admin did the same a moment ago
+        flash(_("This account was already enabled.") if wanted
+              else _("This account was already disabled."), "info")  # fmt: skip
+    else:
+        flash(_("Account enabled.") if wanted else _("Account disabled; its sessions ended."),
+              "success")  # fmt: skip
     return redirect(url_for("auth.staff") if user.is_staff else url_for("patients.caseload"))
 
 
@@ -505,6 +537,7 @@ def clinic_settings():
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in services.CLINIC_SETTINGS}
         values["name"] = values["name"].strip()
+        values["phone"] = values["phone"] or None
         changed = services.update_clinic_settings(clinic, values, actor=current_user)
         flash(_("Settings saved.") if changed else _("Nothing was changed."), "success")
         return redirect(url_for("auth.clinic_settings"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -35,6 +36,7 @@ from rehab.core.i18n import lazy_gettext as _l
 from rehab.core.vocabulary import BODY_REGIONS, DOSAGE_TYPES, EQUIPMENT, EXERCISE_CATEGORIES
 from rehab.exercises.pictures import MAX_BYTES, PictureProblem, read_picture
 from rehab.exercises.services import DOSE_COLUMNS_BY_TYPE, LANGUAGES, TEXT_FIELDS
+from rehab.figures.library import figure_names
 
 TEMPO_RE = re.compile(r"^[0-9X]{1,2}(-[0-9X]{1,2}){2,3}$")
 DIFFICULTY_LABELS = {
@@ -215,9 +217,29 @@ class ExerciseForm(FlaskForm):
         filters=[strip_filter],
         validators=[Optional(), Length(max=500), no_control_characters],
     )
+    figure_slug = SelectField(
+        _l("Drawn figure"),
+        default="",
+        description=_l("The drawing of a built-in exercise that this exercise shows."),
+        invalid_choice_message=_l("Choose a drawn figure from the list."),
+    )
+    figure_mirrored = BooleanField(_l("Mirror the drawing (the other side works)"))
+    figure_hidden = BooleanField(
+        _l("Hide the drawing (it is unclear): show our own picture instead")
+    )
     picture = FileField(_l("Picture"), description=_l("PNG, JPEG or WebP, at most 2 MB."))
     remove_picture = BooleanField(_l("Remove the current picture"))
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Every drawn built-in figure, named in the page's language (the view may narrow it).
+        language = "en" if str(get_locale()) == "en" else "nl"
+        self.set_figure_choices(figure_names(language))
+
+    def set_figure_choices(self, names: list[tuple[str, str]]) -> None:
+        """Offer every drawn built-in figure, (slug, name) sorted by name."""
+        self.figure_slug.choices = [("", gettext("— none —")), *names]
 
     def set_ladder_choices(self, rows) -> None:
         """Offer ``rows`` (id, name, difficulty, category) in both pickers, by category."""
@@ -285,6 +307,11 @@ class ExerciseForm(FlaskForm):
         except PictureProblem as problem:
             if problem.code == "too_large":
                 raise ValidationError(_l("The picture is larger than 2 MB.")) from None
+            if problem.code == "too_many_pixels":
+                raise ValidationError(
+                    _l("The picture has too many pixels: at most 4000 × 4000. Make it smaller "
+                       "first (a phone's “medium” size is plenty).")
+                ) from None  # fmt: skip
             raise ValidationError(_l("This file is not a PNG, JPEG or WebP picture.")) from None
 
     def exercise_data(self) -> dict:
@@ -305,4 +332,7 @@ class ExerciseForm(FlaskForm):
         data["equipment"] = list(self.equipment.data or [])
         data["picture"] = getattr(self, "picture_data", None)
         data["remove_picture"] = bool(self.remove_picture.data)
+        data["figure_slug"] = self.figure_slug.data or None
+        data["figure_mirrored"] = bool(self.figure_mirrored.data)
+        data["figure_hidden"] = bool(self.figure_hidden.data)
         return data

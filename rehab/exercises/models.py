@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.ext.associationproxy import association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -101,6 +102,12 @@ class Exercise(db.Model):
     video_url: Mapped[str | None] = mapped_column(String(500))
     image_data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     image_mime: Mapped[str | None] = mapped_column(String(32))
+    # The drawn figure (rehab.figures): a built-in shows its own (by slug); a clinic exercise
+    # names the built-in whose figure it shows, possibly mirrored; a clinic may hide one it
+    # finds unclear (its own picture, if any, then shows instead).
+    figure_slug: Mapped[str | None] = mapped_column(String(80))
+    figure_mirrored: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    figure_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     progression_id: Mapped[int | None] = mapped_column(
         ForeignKey("exercises.id", ondelete="SET NULL")
@@ -139,6 +146,19 @@ class Exercise(db.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def figure_choice(self) -> str | None:
+        """The built-in figure this exercise takes (hidden or not), or None."""
+        from rehab.figures.library import figure_data
+
+        slug = self.figure_slug or self.slug
+        return slug if slug in figure_data() else None
+
+    @property
+    def figure_key(self) -> str | None:
+        """The built-in figure this exercise shows, or None (none drawn, or hidden)."""
+        return None if self.figure_hidden else self.figure_choice
 
     def text(self, field: str, language: str) -> str:
         """A bilingual field in ``language``, falling back to the other language."""

@@ -16,7 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, undefer
 
 from rehab.audit.services import Action, record
+from rehab.audit.summaries import Summary
 from rehab.auth.models import User
+from rehab.core.concurrency import claim
 from rehab.core.db import utcnow
 from rehab.core.i18n import gettext as _
 from rehab.core.vocabulary import BODY_REGIONS, DOSAGE_TYPES, EQUIPMENT, EXERCISE_CATEGORIES
@@ -43,7 +45,15 @@ LIBRARY_COLUMNS = (
     "unilateral", *TEXT_COLUMNS,
 )  # fmt: skip
 # The columns a clinic edits through the form.
-EDITABLE_COLUMNS = (*LIBRARY_COLUMNS, "video_url", "progression_id", "regression_id")
+# The drawn figure (issue 16): which built-in's, mirrored, or hidden by the clinic.
+FIGURE_COLUMNS = ("figure_slug", "figure_mirrored", "figure_hidden")
+EDITABLE_COLUMNS = (
+    *LIBRARY_COLUMNS,
+    "video_url",
+    "progression_id",
+    "regression_id",
+    *FIGURE_COLUMNS,
+)
 # What a clinic copy takes over from its built-in besides the editable columns.
 COPIED_COLUMNS = (*EDITABLE_COLUMNS, "image_data", "image_mime")
 SEARCH_TEXT_FIELDS = ("starting_position", "execution")
@@ -65,6 +75,9 @@ class LibraryEntry:
     equipment: frozenset[str]
     progression: str | None
     regression: str | None
+    # Exercises that must go well first (e.g. a loaded hinge after the dowel hinge): the
+    # built-in templates place them in an earlier phase (rehab.programmes.builtin).
+    requires: tuple[str, ...] = ()
 
 
 def read_library(directory: Path | str | None = None) -> list[LibraryEntry]:
@@ -93,6 +106,9 @@ def read_library(directory: Path | str | None = None) -> list[LibraryEntry]:
         for link in (entry.progression, entry.regression):
             if link is not None and (link not in slugs or link == entry.slug):
                 problems.append(f"{entry.slug}: ladder link to {link!r}")
+        for needed in entry.requires:
+            if needed not in slugs or needed == entry.slug:
+                problems.append(f"{entry.slug}: requires {needed!r}")
     if problems:
         raise LibraryError("\n".join(problems))
     return entries
@@ -129,6 +145,7 @@ def _library_entry(raw: dict) -> LibraryEntry:
         equipment=frozenset(raw["equipment"]),
         progression=raw.get("progression"),
         regression=raw.get("regression"),
+        requires=tuple(raw.get("requires", ())),
     )
 
 
@@ -552,6 +569,8 @@ def _changes(exercise: Exercise | None, data: dict, graph: LinkGraph) -> list[st
     """
 
     def current(name: str):
+        if name == "figure_slug":
+            return exercise.figure_choice
         value = getattr(exercise, name)
         return graph.resolve(value) if name in ("progression_id", "regression_id") else value
 
@@ -574,6 +593,8 @@ def _apply(exercise: Exercise, data: dict) -> None:
     for name in EDITABLE_COLUMNS:
         if name in data:
             setattr(exercise, name, data[name])
+    if exercise.figure_slug == exercise.slug:
+        exercise.figure_slug = None  # a built-in's own figure goes by its slug
     for name in DOSE_COLUMNS:
         if name not in DOSE_COLUMNS_BY_TYPE.get(exercise.dosage_type, ()):
             setattr(exercise, name, None)
@@ -600,6 +621,8 @@ def _new_copy(builtin: Exercise, clinic_id: int) -> Exercise:
         setattr(copy, name, getattr(builtin, name))
     copy.regions = list(builtin.regions)
     copy.equipment = list(builtin.equipment)
+    # The copy keeps the built-in's drawn figure (issue 16).
+    copy.figure_slug = builtin.figure_key
     db.session.add(copy)
     return copy
 
@@ -610,9 +633,13 @@ def _commit_or_problem() -> None:
     except IntegrityError as exc:
         db.session.rollback()
         # Two people copying the same built-in at once: the unique (clinic, source) index wins.
-        raise ExerciseProblem(
-            None, _("Someone else changed this exercise just now. Reload the page and try again.")
-        ) from exc
+        raise _changed_meanwhile() from exc
+
+
+def _changed_meanwhile() -> ExerciseProblem:
+    return ExerciseProblem(
+        None, _("Someone else changed this exercise just now. Reload the page and try again.")
+    )
 
 
 def save_exercise(actor: User, exercise: Exercise | None, data: dict) -> Exercise:
@@ -644,14 +671,15 @@ def save_exercise(actor: User, exercise: Exercise | None, data: dict) -> Exercis
     if exercise is not None and not changed:
         return exercise
     if exercise is None:
-        target, action, summary = Exercise(clinic_id=actor.clinic_id), Action.CREATE, "created"
+        target, action = Exercise(clinic_id=actor.clinic_id), Action.CREATE
+        summary = Summary.of("exercise_created")
         db.session.add(target)
     elif exercise.is_builtin:
         target, action = _new_copy(exercise, actor.clinic_id), Action.CREATE
-        summary = f"clinic copy of built-in {exercise.slug}; changed: {', '.join(changed)}"
+        summary = Summary.of("exercise_builtin_copied", slug=exercise.slug, fields=changed)
     else:
         target, action = exercise, Action.UPDATE
-        summary = "changed: " + ", ".join(changed)
+        summary = Summary.of("exercise_changed", fields=changed)
     _apply(target, data)
     db.session.flush()
     record(action, object_type="exercise", object_id=target.id, summary=summary, actor=actor)
@@ -668,7 +696,7 @@ def set_archived(actor: User, exercise: Exercise, archived: bool) -> Exercise:
     if exercise.clinic_id not in (None, actor.clinic_id):
         abort(404)
     action = Action.UPDATE
-    summary = "archived" if archived else "brought back from the archive"
+    summary = Summary.of("exercise_archived" if archived else "exercise_unarchived")
     if exercise.is_builtin:
         builtin = exercise
         exercise = clinic_copy(actor.clinic_id, builtin.id)
@@ -676,11 +704,20 @@ def set_archived(actor: User, exercise: Exercise, archived: bool) -> Exercise:
             if not archived:
                 return builtin
             exercise = _new_copy(builtin, actor.clinic_id)
-            action, summary = Action.CREATE, f"archived clinic copy of built-in {builtin.slug}"
+            action = Action.CREATE
+            summary = Summary.of("exercise_builtin_archived", slug=builtin.slug)
     if exercise.is_archived == archived:
         return exercise
-    exercise.archived_at = utcnow() if archived else None
-    db.session.flush()
+    try:
+        db.session.flush()  # a copy made just now gets its row first
+    except IntegrityError as exc:  # a parallel request copied the same built-in just now
+        db.session.rollback()
+        raise _changed_meanwhile() from exc
+    # One conditional write: of two clicks at once, one archives (and is logged).
+    state = Exercise.archived_at.is_(None) if archived else Exercise.archived_at.is_not(None)
+    if not claim(exercise, state, archived_at=utcnow() if archived else None):
+        db.session.rollback()
+        return exercise
     record(action, object_type="exercise", object_id=exercise.id, summary=summary, actor=actor)
     _commit_or_problem()
     return exercise

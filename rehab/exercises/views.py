@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from base64 import b64encode
+
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from rehab.auth.access import login_required, staff_required
 from rehab.auth.forms import ConfirmForm
 from rehab.core.i18n import gettext as _
 from rehab.core.i18n import select_locale
-from rehab.core.pages import page_arg
+from rehab.core.pages import filter_args, page_arg
 from rehab.core.vocabulary import BODY_REGIONS, DOSAGE_TYPES, EQUIPMENT, EXERCISE_CATEGORIES
 from rehab.exercises import bp, services
 from rehab.exercises.forms import DIFFICULTY_LABELS, BrowseForm, ExerciseForm
 from rehab.exercises.models import Exercise
+from rehab.extensions import db
+from rehab.figures.library import builtin_figure, figure_data, figure_names, still_svg
+from rehab.figures.render import cycle, render_animated, render_still
 
 VOCABULARY = {
     "categories": EXERCISE_CATEGORIES,
@@ -66,6 +73,7 @@ def index():
         pagination=pagination,
         language=language,
         searching=bool(form.q.data),
+        filters=filter_args(form),
         **VOCABULARY,
     )
 
@@ -157,6 +165,7 @@ def edit(exercise_id: int):
         form.regression_id.data = graph.resolve(exercise.regression_id)
         form.regions.data = list(exercise.regions)
         form.equipment.data = list(exercise.equipment)
+        form.figure_slug.data = exercise.figure_choice or ""
     _prepare(form, exercise)
     if form.validate_on_submit():
         saved = _save(form, exercise)
@@ -212,3 +221,125 @@ def picture(exercise_id: int):
     response.headers["Content-Disposition"] = "inline"
     response.add_etag()
     return response.make_conditional(request)
+
+
+FIGURE_STAGES = ("moving", "start", "end")
+TEMPO = re.compile(r"^\d{1,2}(-(\d{1,2}|X)){2,3}$")
+
+
+@bp.app_template_global()
+def exercise_figure(exercise: Exercise, tempo: str | None = None) -> dict | None:
+    """The addresses of an exercise's drawn figure (moving loop, start, end), or None."""
+    slug = exercise.figure_key
+    if slug is None:
+        return None
+    figure = builtin_figure(slug)
+    args = {"slug": slug}
+    if exercise.figure_mirrored:
+        args["mirror"] = 1
+    tempo = (tempo or exercise.tempo or "").upper()
+    moving_args = args | ({"tempo": tempo} if TEMPO.match(tempo) else {})
+    if exercise.hold_seconds:
+        moving_args["hold"] = exercise.hold_seconds
+    still = url_for("exercises.figure", stage="start", **args)
+    return {
+        "moving": url_for("exercises.figure", stage="moving", **moving_args)
+        if figure.has_movement
+        else still,
+        "start": still,
+        "end": url_for("exercises.figure", stage="end", **args) if figure.has_movement else None,
+    }
+
+
+@bp.route("/figures/<slug>/<stage>.svg")
+@login_required
+def figure(slug: str, stage: str):
+    """A built-in figure as SVG: the moving loop (at the tempo asked) or a still pose. The
+    same drawing for every clinic, so nothing of a patient is in it."""
+    found = builtin_figure(slug) if slug in figure_data() else None
+    if found is None or stage not in FIGURE_STAGES or (stage == "end" and not found.has_movement):
+        abort(404)
+    tempo = request.args.get("tempo", "").upper()
+    hold = request.args.get("hold", type=int)
+    mirror = request.args.get("mirror") == "1"
+    if (tempo and not TEMPO.match(tempo)) or (hold is not None and not 0 < hold <= 600):
+        abort(404)
+    if stage == "moving" and found.has_movement:
+        svg = render_animated(found, timing=cycle(tempo or None, hold), mirror=mirror)
+    else:
+        svg = render_still(found, "start" if stage == "moving" else stage, mirror=mirror)
+    response = make_response(svg)
+    response.mimetype = "image/svg+xml"
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def _figure_review_rows(language: str) -> list[dict]:
+    """Every drawn built-in figure with its name, its built-in's id (to edit: a clinic copy
+    can hide it) and whether this clinic has hidden it, in two statements."""
+    names = figure_names(language)
+    slugs = [slug for slug, _name in names]
+    ids = dict(
+        db.session.execute(
+            select(Exercise.slug, Exercise.id).where(
+                Exercise.clinic_id.is_(None), Exercise.slug.in_(slugs)
+            )
+        ).all()
+    )
+    hidden = set(
+        db.session.scalars(
+            select(Exercise.figure_slug).where(
+                Exercise.clinic_id == current_user.clinic_id, Exercise.figure_hidden.is_(True)
+            )
+        )
+    )
+    return [
+        {
+            "slug": slug,
+            "name": name,
+            "exercise_id": ids.get(slug),
+            "hidden": slug in hidden,
+            "stages": builtin_figure(slug).stages,
+        }
+        for slug, name in names
+    ]
+
+
+@bp.route("/figures/review")
+@staff_required
+def figure_review():
+    """The review sheet: every drawn figure by name, so the clinic can check them."""
+    language = _language()
+    return render_template(
+        "exercises/figure_review.html", rows=_figure_review_rows(language), language=language
+    )
+
+
+@bp.route("/figures/review.pdf")
+@staff_required
+def figure_review_pdf():
+    """The review sheet printed: the same drawings as the page, to check on paper."""
+    from rehab.reports.pdf import download_name, render_pdf  # reports imports the library
+
+    language = _language()
+    rows = _figure_review_rows(language)
+    for row in rows:
+        row["uris"] = [
+            "data:image/svg+xml;base64,"
+            + b64encode(still_svg(row["slug"], stage).encode()).decode()
+            for stage in row["stages"]
+        ]
+    clinic_name = current_user.clinic.name
+    pdf = render_pdf(
+        "pdf/figure_review.html",
+        language=language,
+        title=_("Review sheet of the exercise drawings"),
+        author=clinic_name,
+        context={"rows": rows, "clinic_name": clinic_name},
+    )
+    response = make_response(pdf)
+    response.mimetype = "application/pdf"
+    name = download_name(_("exercise drawings"))
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

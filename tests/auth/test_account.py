@@ -11,8 +11,10 @@ from rehab.audit.models import AuditEntry
 from rehab.auth.models import UserSession
 from rehab.core.db import utcnow
 from rehab.extensions import db
+from rehab.mail.delivery import render
 from tests.auth.factories import code, enrol, log_in
 from tests.factories import PASSWORD, login_as
+from tests.mail.helpers import links_in, outbox, path_of
 
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 IPHONE = (
@@ -138,11 +140,17 @@ def test_changing_the_email_address_needs_a_recent_log_in(app, client_for, world
     assert "Dit e-mailadres wordt al door een ander account gebruikt." in taken.text
     done = client.post("/account/email", data={"email": " New@Example.nl "})
     assert done.headers["Location"] == "/account"
+    db.session.refresh(world.patient.user)
+    assert world.patient.user.email != "new@example.nl"  # not before the new address confirms
+    (message,) = outbox("email_change_confirm")
+    assert message.to_address == "new@example.nl"
+    (link,) = [url for url in links_in(render(message).text) if "/confirm/" in url]
+    assert client.post(path_of(link)).status_code == 302
     db.session.refresh(world.patient)
     assert world.patient.user.email == "new@example.nl"
     assert world.patient.email == "new@example.nl"  # the record follows the account
     assert log_in(app.test_client(), "new@example.nl").status_code == 302
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.summary.like("e-mail%")))
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.summary_code == "email_changed"))
     assert entry.actor_id == world.patient.user_id
 
 

@@ -162,3 +162,21 @@ def test_admin_hands_a_reset_link_and_old_sessions_end(app, world, client_for):
 
 def test_passwords_are_stored_as_argon2id(world):
     assert world.therapist.password_hash.startswith("$argon2id$")
+
+
+def test_the_hand_over_page_speaks_about_the_right_person(app, world):
+    """ "Laat de patiënt …" only when the link is a patient's; a colleague's link says so."""
+    therapist = login_as(app.test_client(), world.therapist)
+    data = dict(NEW_PATIENT, therapist_id=world.therapist.id)
+    patient_page = therapist.post("/patients/new", data=data, follow_redirects=True).text
+    assert "Laat de patiënt de QR-code scannen" in patient_page
+
+    admin = login_as(app.test_client(), world.admin)
+    staff_page = admin.post(
+        "/admin/staff/new",
+        data={"full_name": "Bas Collega", "email": "bas@example.nl", "role": "therapist"},
+        follow_redirects=True,
+    ).text
+    assert 'id="handover-url"' in staff_page
+    assert "patiënt" not in staff_page.split('id="handover-url"')[0].rsplit("<p", 2)[-2]
+    assert "Laat je collega de QR-code scannen" in staff_page

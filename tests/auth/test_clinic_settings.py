@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +27,7 @@ VALID = {
     "acwr_alerts_enabled": "y",
     "no_log_alert_days": "5",
     "stiffness_review_minutes": "45",
+    "reminder_time": "08:30",
 }
 
 
@@ -44,8 +47,10 @@ def test_admin_saves_the_settings_and_it_is_logged(client_for, world):
     assert (clinic.pain_safe_max, clinic.pain_amber_max) == (2, 4)
     assert clinic.require_staff_2fa and clinic.acwr_alerts_enabled and not clinic.uses_start_back
     assert clinic.stiffness_review_minutes == 45
+    assert clinic.reminder_time == dt.time(8, 30)  # offered to patients as their default
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "clinic"))
-    assert "timezone: Europe/Amsterdam → Europe/Brussels" in entry.summary
+    assert entry.summary_code == "clinic_settings_changed"
+    assert ["timezone", "Europe/Amsterdam", "Europe/Brussels"] in entry.summary_values["changes"]
     assert entry.actor_id == world.admin.id
 
 
@@ -63,6 +68,8 @@ def test_admin_saves_the_settings_and_it_is_logged(client_for, world):
         ("stiffness_review_minutes", "99999999999999999999", ""),
         ("name", "", ""),
         ("default_locale", "de", ""),
+        ("reminder_time", "23:00", ""),
+        ("reminder_time", "noon", ""),
     ],
 )
 def test_bad_settings_are_refused_and_nothing_is_saved(client_for, world, field, value, message):
@@ -94,7 +101,7 @@ def test_any_input_is_saved_whole_or_not_at_all(client_for, world, changes):
 
 
 def test_the_demo_clinic_alone_does_not_require_two_step(runner):
-    result = runner.invoke(args=["rehab", "seed-demo"])
+    result = runner.invoke(args=["rehab", "seed-demo", "--any-database"])
     assert "does not require two-step verification" in result.output
     demo = db.session.scalar(select(Clinic))
     assert demo.require_staff_2fa is False
@@ -103,7 +110,8 @@ def test_the_demo_clinic_alone_does_not_require_two_step(runner):
 def test_create_admin_makes_a_clinic_that_requires_two_step(runner):
     result = runner.invoke(
         args=["rehab", "create-admin", "--clinic", "Fysio West", "--name", "Wim West",
-              "--email", "wim@example.nl", "--password", "een lange zin van wim"]
+              "--email", "wim@example.nl", "--password-file", "-"],
+        input="een lange zin van wim\n",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(Clinic).where(Clinic.name == "Fysio West")).require_staff_2fa

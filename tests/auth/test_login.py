@@ -41,7 +41,11 @@ def test_wrong_password_and_unknown_account_get_the_same_message(client, world):
         assert response.status_code == 200
         assert "Het e-mailadres of het wachtwoord is onjuist." in response.text
     failed = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed")).all()
-    assert [e.summary for e in failed] == [world.therapist.email, "nobody@example.test"]
+    assert [e.summary_code for e in failed] == ["login_failed", "login_failed"]
+    assert [e.summary_values["address"] for e in failed] == [
+        world.therapist.email,
+        "nobody@example.test",
+    ]
 
 
 def test_disabled_account_cannot_log_in(client, world):

@@ -66,3 +66,90 @@ def test_activation_refuses_a_common_password_and_says_why(client, world):
     )
     assert response.status_code == 200
     assert "meest gebruikte wachtwoorden" in response.text
+
+
+# --- the strength estimate (zxcvbn) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("aaaaaaaaaaaa", "Herhaalde tekens of woorden"),
+        ("abababababab", "Herhaalde tekens of woorden"),
+        ("abcdefghijkl", "Reeksen als"),
+        ("98765432109876", "Reeksen als"),
+        ("asdfghjkl;lkj", "Rijen naast elkaar liggende toetsen"),
+        ("12345678abcdefgh", "een wachtwoord dat veel mensen gebruiken"),
+        ("jansenfysio", "je eigen naam, je e-mailadres of de naam van deze app"),
+        ("rehab-rehab-rehab", "Herhaalde tekens of woorden"),
+    ],
+)
+def test_easy_to_guess_passwords_are_refused_and_the_refusal_says_why(app, password, why):
+    """Long enough and on no list, yet guessed in a moment: the estimate (zxcvbn, with the
+    user's own name and address as known words) refuses them, in words, in their language."""
+    with app.test_request_context():
+        [problem] = password_problems(password, email="pjansen@praktijk.nl", name="Pieter Jansen")
+    assert why in problem
+    assert "Een zin van vier of vijf woorden" in problem
+
+
+def test_the_refusal_is_in_english_for_an_english_user(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
+        [problem] = password_problems("aaaaaaaaaaaa", email="a@b.nl", name="Ab Cd")
+    assert problem.startswith("Repeated characters or words, like “aaa” or “abcabc”")
+
+
+def test_the_minimum_length_still_holds_for_a_strong_short_password(app):
+    with app.test_request_context():
+        assert password_problems("k#9Qz!", email="a@b.nl") == ["Gebruik minimaal 8 tekens."]
+
+
+def test_the_reset_form_refuses_a_run_of_one_letter(client, world):
+    """The attack test set "aaaaaaaaaaaa" at a reset: it was accepted."""
+    token = issue_token(world.patient.user, TokenPurpose.RESET, actor=world.therapist)
+    db.session.commit()
+    weak = "aaaaaaaaaaaa"
+    response = client.post(
+        f"/activate/{token}", data={"new_password": weak, "confirm_password": weak}
+    )
+    assert response.status_code == 200
+    assert "Herhaalde tekens of woorden" in response.text
+    db.session.refresh(world.patient.user)
+    assert world.patient.user.password_changed_at is None
+
+
+def test_the_users_words_do_not_leak_between_parallel_checks(app):
+    """zxcvbn's own entry point keeps the user's words in a module-wide dictionary; two
+    threads checking at once must each judge against their own user's name."""
+    import sys
+    import threading
+
+    interval = sys.getswitchinterval()
+
+    results: dict[str, list] = {}
+
+    def check(name: str, password: str) -> None:
+        with app.test_request_context():
+            for _ in range(20):
+                results.setdefault(name, []).append(
+                    password_problems(password, email=f"{name}@praktijk.nl", name=name)
+                )
+
+    # "vrijdagsmarehab" is weak for Ottoline Vrijdagsma (her own name and the app's), strong
+    # for anyone else.
+    threads = [
+        threading.Thread(target=check, args=("vrijdagsma", "vrijdagsmarehab")),
+        threading.Thread(target=check, args=("bartholomeus", "vrijdagsmarehab")),
+    ]
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert all(problems for problems in results["vrijdagsma"])
+    assert not any(problems for problems in results["bartholomeus"])

@@ -16,9 +16,35 @@ def csrf_token(html: str) -> str:
 
 @pytest.mark.app_config(WTF_CSRF_ENABLED=True)
 def test_a_form_posted_without_its_csrf_token_is_refused(client, world):
+    client.get("/login")  # the browser has its session cookie, the form lacks its token
     response = client.post("/login", data={"email": "x@example.nl", "password": PASSWORD})
     assert response.status_code == 400
     assert "Dit formulier is verlopen" in response.text
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True, SESSION_COOKIE_SECURE=True)
+def test_a_login_over_plain_http_on_the_network_says_why_it_fails(client, world):
+    """http://192.168.1.20: the browser keeps the Secure session cookie back, so the token
+    can never match. The page names the cause and the fix instead of "form expired"."""
+    page = client.get("/login", base_url="http://192.168.1.20")
+    token = csrf_token(page.text)
+    client.delete_cookie("rehab_session", domain="192.168.1.20")  # what the browser does
+    response = client.post(
+        "/login",
+        base_url="http://192.168.1.20",
+        data={"email": world.therapist.email, "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 400
+    assert "via gewoon http (192.168.1.20)" in response.text
+    assert "https" in response.text
+    assert "verlopen" not in response.text
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_a_browser_that_refuses_cookies_is_told_so(client, world):
+    response = client.post("/login", data={"email": "x@example.nl", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "cookies" in response.text
 
 
 @pytest.mark.app_config(WTF_CSRF_ENABLED=True)

@@ -26,9 +26,9 @@ def exercise_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Exercise))
 
 
-def audit(object_id: int) -> list[tuple[str, str]]:
+def audit(object_id: int) -> list[tuple[str, str, dict]]:
     return [
-        (entry.action, entry.summary)
+        (entry.action, entry.summary_code, entry.summary_values)
         for entry in db.session.scalars(
             select(AuditEntry)
             .where(AuditEntry.object_type == "exercise", AuditEntry.object_id == object_id)
@@ -63,7 +63,7 @@ def test_a_therapist_adds_an_exercise_and_finds_it_in_the_library(client_for, wo
     assert (exercise.sets, exercise.reps, exercise.hold_seconds) == (3, 10, None)
     assert exercise.regression_id == easier.id
     assert response.headers["Location"].endswith(f"/exercises/{exercise.id}")
-    assert audit(exercise.id) == [("create", "created")]
+    assert audit(exercise.id) == [("create", "exercise_created", None)]
     assert (
         db.session.scalar(select(AuditEntry.patient_id).where(AuditEntry.object_id == exercise.id))
         is None
@@ -240,7 +240,9 @@ def test_editing_a_built_in_makes_a_clinic_copy_and_others_keep_the_original(
     assert copy.progression_id == single.progression_id
     assert builtin("mini-bridge-single-leg").name_nl == "Bekkenbrug op één been"
     assert audit(single.id) == []
-    assert audit(copy.id)[0][0] == "create" and "mini-bridge-single-leg" in audit(copy.id)[0][1]
+    [(action, code, values)] = audit(copy.id)
+    assert (action, code) == ("create", "exercise_builtin_copied")
+    assert values["slug"] == "mini-bridge-single-leg"
     ours = client.get("/exercises/?q=brug").text
     assert "(onze uitleg)" in ours and "Praktijkversie" in ours
     theirs = client_for("other_therapist").get("/exercises/?q=brug").text
@@ -279,8 +281,9 @@ def test_editing_a_clinic_exercise_is_audited_with_what_changed(client_for, worl
         f"/exercises/{own.id}/edit", data=form_data(name_nl="Eigen", name_en="Eigen", sets="4")
     )
     assert response.status_code == 302
-    [(action, summary)] = audit(own.id)
-    assert action == "update" and "sets" in summary and "name_nl" not in summary
+    [(action, code, values)] = audit(own.id)
+    assert action == "update" and code == "exercise_changed"
+    assert "sets" in values["fields"] and "name_nl" not in values["fields"]
 
 
 # --- archiving ----------------------------------------------------------------------------
@@ -298,8 +301,10 @@ def test_archive_and_bring_back(client_for, world):
     assert client.post(f"/exercises/{own.id}/restore").status_code == 302
     db.session.refresh(own)
     assert not own.is_archived
-    assert [a for a, _ in audit(own.id)] == ["update", "update"]
-    assert [s for _, s in audit(own.id)] == ["archived", "brought back from the archive"]
+    assert [(a, code) for a, code, _ in audit(own.id)] == [
+        ("update", "exercise_archived"),
+        ("update", "exercise_unarchived"),
+    ]
 
 
 def test_archiving_a_built_in_hides_it_for_this_clinic_only(client_for, world, mini_library):
@@ -345,6 +350,12 @@ def test_a_picture_is_checked_cleaned_and_served_with_a_long_cache(client_for, w
     assert client_for("other_therapist").get(src).status_code == 404
 
 
+def _png_of(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(out, "PNG")
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
@@ -352,6 +363,7 @@ def test_a_picture_is_checked_cleaned_and_served_with_a_long_cache(client_for, w
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "Dit bestand is geen PNG-, JPEG- of WebP-afbeelding."),
         (b"GIF89a" + b"\0" * 100, "Dit bestand is geen PNG-, JPEG- of WebP-afbeelding."),
         (b"\xff" * (2 * 1024 * 1024 + 1), "De afbeelding is groter dan 2 MB."),
+        (_png_of(6300, 6300), "De afbeelding heeft te veel pixels: hoogstens 4000 × 4000."),
     ],
 )
 def test_a_picture_that_is_not_one_or_too_large_is_refused(app, client_for, world, upload, message):
