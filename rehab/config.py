@@ -82,7 +82,21 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    # The JSON API, per token (per address without one): generous for an integration's sync,
+    # low enough that a runaway script or a guessed token is slowed down.
+    RATELIMIT_API = os.environ.get("RATELIMIT_API", "120 per minute;3000 per hour")
     RATELIMIT_HEADERS_ENABLED = True
+
+    # Pages and JSON compressed on the way out (static files come compressed already, from
+    # rehab/core/assets.py). Compressing a page that holds a form token is the BREACH setting;
+    # it needs the victim's browser to send many requests that carry its log-in and reflect
+    # the attacker's text: the session cookie is SameSite=Lax, so another site's requests
+    # carry no log-in except top-level navigations, and COOP keeps it from reading them.
+    COMPRESS_MIMETYPES: ClassVar[list] = [
+        "text/html", "application/json", "application/manifest+json", "text/javascript",
+    ]  # fmt: skip
+    COMPRESS_ALGORITHM: ClassVar[list] = ["br", "gzip"]
+    COMPRESS_STREAMS = False  # downloads stream; they are PDFs, zips and CSV as they are
 
     BOOTSTRAP_SERVE_LOCAL = True  # clinics run offline; nothing from a CDN
     BOOTSTRAP_BOOTSWATCH_THEME = None
@@ -102,6 +116,33 @@ class Config:
     REHAB_JOBS_INLINE = False  # run a job to the end inside the request (tests)
     REHAB_PRINT_JOBS_DIR = os.environ.get("REHAB_PRINT_JOBS_DIR") or None
     REHAB_PRINT_JOBS_KEEP_DAYS = int(os.environ.get("REHAB_PRINT_JOBS_KEEP_DAYS", 7))
+    # A running job writes a heartbeat with every report; one silent for longer than this
+    # (seconds) is marked failed (rehab.reports.job_watch). Longer than one report takes.
+    REHAB_PRINT_JOB_TIMEOUT = int(os.environ.get("REHAB_PRINT_JOB_TIMEOUT", 600))
+
+    # E-mail (rehab.mail). Without SMTP_HOST nothing leaves the machine: messages go to the
+    # admin's outbox page and the log (the demo). Links in e-mails and the calendar feed are
+    # built on REHAB_BASE_URL, never on the request's Host header (a forged Host would
+    # otherwise put an attacker's address into a password-reset link).
+    SMTP_HOST = os.environ.get("SMTP_HOST") or None
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", 587))
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls")  # starttls, tls or none
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", 20))
+    # A CA bundle for a mail server whose certificate a private CA signed (else the system's).
+    SMTP_CA_FILE = os.environ.get("SMTP_CA_FILE") or None
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Rehab <noreply@localhost>")
+    REHAB_BASE_URL = os.environ.get("REHAB_BASE_URL", "http://127.0.0.1:5000")
+    REHAB_MAIL_QUEUE_NAME = os.environ.get("REHAB_MAIL_QUEUE_NAME", "rehab-mail")
+    REHAB_MAIL_MAX_ATTEMPTS = int(os.environ.get("REHAB_MAIL_MAX_ATTEMPTS", 6))
+    REHAB_MAIL_KEEP_DAYS = int(os.environ.get("REHAB_MAIL_KEEP_DAYS", 30))
+    # "auto": each message is handed to the queue (RQ, else a thread) once its transaction
+    # commits. "later": only `flask rehab send-reminders` (or a test) delivers.
+    REHAB_MAIL_DISPATCH = "auto"
+    RATELIMIT_FORGOT_PASSWORD = os.environ.get(
+        "RATELIMIT_FORGOT_PASSWORD", "5 per minute;20 per hour"
+    )
 
 
 class TestingConfig(Config):
@@ -116,7 +157,12 @@ class TestingConfig(Config):
     BABEL_DEFAULT_LOCALE = "nl"
     # Argon2 at production cost would make the suite minutes slower; tests use a cheap setting.
     REHAB_PASSWORD_HASH_COST = "test"  # noqa: S105  (a cost profile name, not a password)
-    # Batch print jobs run synchronously, to a private temporary folder, never on a queue.
+    # Batch print jobs run synchronously, never on a queue; the test's app gets a folder of
+    # its own for their files (tests/conftest.py). Nothing is created when this is imported.
     REHAB_JOBS_INLINE = True
     REHAB_JOB_QUEUE_URL = None
-    REHAB_PRINT_JOBS_DIR = tempfile.mkdtemp(prefix="rehab-test-print-jobs-")
+    # Mail waits in the outbox until the test delivers it (tests/mail/conftest.py); no SMTP
+    # server unless the test starts one.
+    REHAB_MAIL_DISPATCH = "later"
+    SMTP_HOST = None
+    REHAB_BASE_URL = "http://rehab.test"

@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 
 from rehab.auth.models import Clinic, Role, User
 from rehab.auth.passwords import hash_password
+from rehab.core.clock import clinic_today
 from rehab.exercises.models import Exercise
 from rehab.extensions import db
 from rehab.patients.models import AnalysisActivity, MovementAnalysis, Patient
@@ -42,8 +43,8 @@ from rehab.programmes.models import (
     PrescriptionVersion,
     Programme,
 )
+from rehab.programmes.texts import versions as bilingual
 from rehab.training.models import CheckIn, ExerciseLog, TrainingSession
-from rehab.training.services import clinic_today
 
 THERAPISTS_PER_CLINIC = 20
 SCALE_PASSWORD = {
@@ -158,6 +159,13 @@ def blueprints(language: str) -> list[TemplateBlueprint]:
                 "sessions_per_week": data.get("sessions_per_week"),
                 "weekdays": ",".join(str(d) for d in data.get("weekdays", [])) or None,
                 "rotation": ",".join(data.get("rotation", [])) or None,
+                # Both languages of the template's words, as a programme built from it keeps.
+                "texts": {
+                    key: found
+                    for key in ("name", "goal")
+                    if (found := bilingual(data.get(key))) is not None
+                }
+                or None,
             }
             rxs = tuple(
                 RxBlueprint(
@@ -181,6 +189,13 @@ def blueprints(language: str) -> list[TemplateBlueprint]:
             )
         )
     return result
+
+
+def _programme_texts(slug: str) -> dict | None:
+    """Both languages of a built-in template's title and description."""
+    data = builtin.builtin_template(slug).data
+    texts = {key: found for key in ("title", "description") if (found := bilingual(data.get(key)))}
+    return texts or None
 
 
 # --- ids and batches -------------------------------------------------------------------------
@@ -561,6 +576,7 @@ class _World:
                 "source_template": template.slug,
                 "title": template.title,
                 "description": template.description,
+                "texts": _programme_texts(template.slug),
                 "language": patient["preferred_language"],
                 "status": "completed" if discharged else "active",
                 "started_on": start,
@@ -600,9 +616,10 @@ class _World:
                         "to_phase_id": phase_id,
                         "changed_by_id": therapist_id,
                         "changed_at": _at(day, 9),
-                        "note": "Programma gestart"
+                        "note": None
                         if previous is None
                         else "Door naar de volgende fase: exitcriteria gehaald.",
+                        "note_code": "programme_started" if previous is None else None,
                     },
                 )
                 phases.append((blueprint, day, until, rxs, phase_id, programme_id))
@@ -646,8 +663,10 @@ class _World:
                         "version": number,
                         "exercise_id": rx.exercise_id,
                         "dose": snapshot(Prescription(**dose)),
+                        "effective_on": day,
                         "changed_at": _at(day, 9),
-                        "reason": "From the template" if number == 1 else "Progressie: groen.",
+                        "reason": None if number == 1 else "Progressie: groen.",
+                        "reason_code": "from_template" if number == 1 else None,
                     },
                 )
                 versions.append((day, version_id, dose))

@@ -64,3 +64,14 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def insert_for(session, model):
+    """An INSERT for ``model`` in the session's SQL dialect, which offers
+    ``on_conflict_do_nothing()``: a row that a unique key already holds (perhaps from a
+    concurrent transaction) is skipped instead of failing, on SQLite and PostgreSQL alike."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)

@@ -6,6 +6,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from rehab.api.problems import is_api_request, problem_for, problem_response
 from rehab.core.i18n import gettext as _
 
 
@@ -38,13 +39,37 @@ def render_error(status: int, detail: str | None = None):
 def handle_http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
+    if is_api_request():
+        return problem_for(error)
     return render_error(error.code)
 
 
 def handle_csrf_error(error: CSRFError):
-    return render_error(
-        400, _("This form has expired or was sent from elsewhere. Reload the page and try again.")
-    )
+    if is_api_request():
+        return problem_response(400, _csrf_reason())
+    return render_error(400, _csrf_reason())
+
+
+def _csrf_reason() -> str:
+    """Say why the form was refused. Without the session cookie the token cannot match, and
+    the cause is the browser, not the form: most often Rehab opened over plain http at a
+    network address, where the browser holds back a cookie marked Secure."""
+    from flask import current_app
+
+    if request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]) is None:
+        if current_app.config["SESSION_COOKIE_SECURE"] and not request.is_secure:
+            return _(
+                "Your browser did not send Rehab's session cookie, because this page was "
+                "opened over plain http (%(address)s). Browsers keep a secure cookie back "
+                "on such a connection. Open Rehab over https; your IT contact can set that "
+                "up (see docs/deployment.md).",
+                address=request.host,
+            )
+        return _(
+            "Your browser did not send Rehab's session cookie. Allow cookies for this site "
+            "and try again."
+        )
+    return _("This form has expired or was sent from elsewhere. Reload the page and try again.")
 
 
 def handle_unexpected(error: Exception):
@@ -54,6 +79,8 @@ def handle_unexpected(error: Exception):
 
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
+    if is_api_request():
+        return problem_response(500)
     return render_error(500)
 
 

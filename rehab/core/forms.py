@@ -1,14 +1,54 @@
-"""Validators shared by the forms of several areas."""
+"""Fields and validators shared by the forms of several areas."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import wtforms
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from rehab.core.clock import local_today
 from rehab.core.i18n import lazy_gettext as _l
 from rehab.core.urls import MAX_ID
+
+# The dates a clinic can mean: a birth date after 1900, nothing planned beyond 2199. Beyond
+# these, date arithmetic overflows (the day after 9999-12-31) and so do time zones
+# (midnight of 0001-01-01 in Amsterdam is before the first UTC instant Python can hold).
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+
+
+class DateField(wtforms.DateField):
+    """A calendar date from EARLIEST_DATE to LATEST_DATE; every form's dates are these.
+    What is not a date gets our own translated sentence, not WTForms' English one."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a valid date.")) from None
+        if self.data is not None and not EARLIEST_DATE <= self.data <= LATEST_DATE:
+            self.data = None
+            raise ValueError(
+                _l(
+                    "Enter a date between %(first)s and %(last)s.",
+                    first=EARLIEST_DATE.year,
+                    last=LATEST_DATE.year,
+                )
+            )
+
+
+class DecimalField(wtforms.DecimalField):
+    """A decimal number as people type it: "NaN", "sNaN", "Infinity" or 1e999 are refused as
+    not a number, before any range check compares them (a signalling NaN raises there) or
+    the database stores them."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and (not self.data.is_finite() or abs(self.data) >= 10**15):
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 class NotInFuture:
@@ -18,7 +58,7 @@ class NotInFuture:
         self.message = message or _l("This date lies in the future.")
 
     def __call__(self, form, field) -> None:
-        if field.data is not None and field.data > dt.date.today():
+        if field.data is not None and field.data > local_today():
             raise ValidationError(self.message)
 
 
@@ -69,3 +109,30 @@ def optional_record_id(value) -> int | None:
     if value is None or value in ("", "None"):
         return None
     return record_id(value)
+
+
+def error_summary(form) -> list[tuple[str, str, str]]:
+    """(input id, label, message) of every error in ``form``, nested lists and forms included,
+    for the summary above the form whose items link to their fields (WCAG 3.3.1)."""
+    from wtforms.fields import FieldList, FormField
+
+    found: list[tuple[str, str, str]] = []
+    for message in getattr(form, "form_errors", []) or []:
+        found.append(("", "", str(message)))
+    for field in form:
+        if isinstance(field, FieldList | FormField):
+            entries = field.entries if isinstance(field, FieldList) else [field]
+            for entry in entries:
+                inner = entry.form if isinstance(entry, FormField) else None
+                if inner is not None:
+                    found += error_summary(inner)
+                else:
+                    label = str(entry.label.text)
+                    found += [(entry.id, label, str(error)) for error in entry.errors]
+            continue
+        if field.type in {"CSRFTokenField", "HiddenField"}:
+            found += [("", "", str(error)) for error in field.errors]
+            continue
+        label = getattr(field, "summary_label", None) or field.label.text
+        found += [(field.id, str(label), str(error)) for error in field.errors]
+    return found

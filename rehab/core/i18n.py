@@ -89,6 +89,17 @@ def lazy_gettext(string: str, **variables) -> LazyString:
     return LazyString(gettext, string, **variables)
 
 
+def pgettext(context: str, string: str, **variables) -> str:
+    """A word that means two things in English gets a context, so that Dutch can tell them
+    apart: "Progress" the decision (opbouwen) is not "progress" the course (voortgang)."""
+    text = translations().upgettext(context, string)
+    return text % variables if variables else text
+
+
+def lazy_pgettext(context: str, string: str, **variables) -> LazyString:
+    return LazyString(pgettext, context, string, **variables)
+
+
 @functools.lru_cache(maxsize=4096)
 def _decimal(number, pattern: str, locale: Locale) -> str:
     return numbers.parse_pattern(pattern).apply(number, locale)

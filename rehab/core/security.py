@@ -13,6 +13,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
+        # The installable app: its service worker and manifest come from this site only.
+        "worker-src 'self'",
+        "manifest-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
@@ -21,22 +24,29 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# The headers every response carries, a page or a static file (rehab.core.assets).
+COMMON_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Activation links carry their token in the path: never send it on to another site.
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    # Patient records have no business in a search engine, even when a page is reachable.
+    "X-Robots-Tag": "noindex, nofollow",
+}
+
+
 def set_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["X-Frame-Options"] = "DENY"
-    # Activation links carry their token in the path: never send it on to another site.
-    headers["Referrer-Policy"] = "no-referrer"
-    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    for name, value in COMMON_HEADERS.items():
+        headers[name] = value
     if response.mimetype == "text/html":
         # Every resource a page loads is the app's own, so it can be isolated from other
         # origins (not on PDFs: the browser's own viewer must still be able to show them).
         headers["Cross-Origin-Embedder-Policy"] = "require-corp"
-    # Patient records have no business in a search engine, even when a page is reachable.
-    headers["X-Robots-Tag"] = "noindex, nofollow"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if not request.path.startswith(("/static/", "/bootstrap/")) and not (

@@ -18,11 +18,15 @@ def init_app(app: Flask) -> None:
         }
 
     @app.template_global()
-    def page_url(page: int) -> str:
-        """This page's URL with the same filters, on another page of the list."""
-        args = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
-        return url_for(request.endpoint, **args)
+    def page_url(page: int, filters: dict | None = None) -> str:
+        """This list's URL on another page, with the list's own ``filters`` (the view's
+        ``filter_args``); nothing else from the query string is passed on."""
+        return url_for(request.endpoint, **(request.view_args or {}), **(filters or {}),
+                       page=page)  # fmt: skip
 
+    from rehab.core.forms import error_summary
+
+    app.jinja_env.globals["error_summary"] = error_summary
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else "–"
     )

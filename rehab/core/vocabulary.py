@@ -80,6 +80,7 @@ RULE_KINDS = {
     "hold_progression": _l("Add seconds of hold per week, then step up the ladder"),
     "load_percent_per_week": _l("Add a percentage of load per week"),
     "ladder_step": _l("Step to the harder exercise when the top is reached"),
+    "duration_progression": _l("Add minutes per week up to a target duration"),
     "therapist_decides": _l("Therapist decides"),
 }
 

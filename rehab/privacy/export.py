@@ -28,7 +28,7 @@ from rehab.patients.models import Patient
 # Credentials are not personal data to hand out: hashes, tokens and secrets stay behind.
 SECRET_COLUMN = re.compile(r"password|secret|token|hash|salt", re.IGNORECASE)
 # Tables that only hold credentials.
-SECRET_TABLES = frozenset({"recovery_codes"})
+SECRET_TABLES = frozenset({"recovery_codes", "api_tokens"})
 _CHUNK = 500
 
 # Files added to the export by other areas (the reports area adds the PDFs):

@@ -5,9 +5,12 @@ from __future__ import annotations
 import shutil
 
 from sqlalchemy import Table, delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from rehab.audit.services import Action, record
+from rehab.audit.summaries import Summary
 from rehab.auth.models import RecoveryCode, User, UserSession
+from rehab.core.concurrency import claim
 from rehab.core.db import utcnow
 from rehab.extensions import db
 from rehab.patients.models import Patient
@@ -28,6 +31,10 @@ class SameStaffMember(Exception):
     """The person who asked for a destruction cannot also confirm it."""
 
 
+class RequestClosed(Exception):
+    """The request was confirmed or cancelled by someone else meanwhile."""
+
+
 def export_record(actor: User, patient: Patient) -> bytes:
     data = build_export(actor, patient)
     record(
@@ -36,7 +43,7 @@ def export_record(actor: User, patient: Patient) -> bytes:
         patient_id=patient.id,
         object_type="patient_record",
         object_id=patient.id,
-        summary="complete record exported (GDPR access request)",
+        summary=Summary.of("record_exported"),
     )
     db.session.commit()
     return data
@@ -86,30 +93,41 @@ def request_destruction(actor: User, patient: Patient, reason: str) -> Destructi
         requested_by_id=actor.id,
     )
     db.session.add(request)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # one pending request per patient: a parallel one was first
+        db.session.rollback()
+        raise DestructionPending(patient.id) from None
     record(
         Action.CREATE,
         actor=actor,
         patient_id=patient.id,
         object_type="destruction_request",
         object_id=request.id,
-        summary=f"destruction requested: {request.reason}",
+        summary=Summary.of("destruction_requested", reason=request.reason),
     )
     db.session.commit()
     return request
 
 
+def _close(request: DestructionRequest, **values) -> None:
+    """Claim the pending request (one conditional write): a parallel confirmation or
+    cancellation that came first leaves it closed, and this one changes nothing."""
+    if not claim(request, DestructionRequest.status == DestructionStatus.PENDING,
+                 decided_at=utcnow(), **values):  # fmt: skip
+        db.session.rollback()
+        raise RequestClosed(request.id)
+
+
 def cancel_destruction(actor: User, request: DestructionRequest) -> None:
-    request.status = DestructionStatus.CANCELLED
-    request.cancelled_by_id = actor.id
-    request.decided_at = utcnow()
+    _close(request, status=DestructionStatus.CANCELLED, cancelled_by_id=actor.id)
     record(
         Action.UPDATE,
         actor=actor,
         patient_id=request.patient_id,
         object_type="destruction_request",
         object_id=request.id,
-        summary="destruction request cancelled",
+        summary=Summary.of("destruction_cancelled"),
     )
     db.session.commit()
 
@@ -121,6 +139,8 @@ def confirm_destruction(actor: User, request: DestructionRequest, patient: Patie
         raise SameStaffMember(actor.id)
     from rehab.reports.batch import drop_jobs_with_patient
 
+    _close(request, status=DestructionStatus.COMPLETED, confirmed_by_id=actor.id)
+
     account_id = patient.user_id
     rows = patient_rows(patient)
     counts = _delete_rows(rows)
@@ -129,12 +149,7 @@ def confirm_destruction(actor: User, request: DestructionRequest, patient: Patie
         counts["print_jobs"] = len(print_folders)
     if account_id is not None:
         _anonymise_account(account_id)
-    request.status = DestructionStatus.COMPLETED
-    request.confirmed_by_id = actor.id
-    request.decided_at = utcnow()
-    summary = "record destroyed on request (WGBO art. 7:455); rows: " + ", ".join(
-        f"{name} {count}" for name, count in sorted(counts.items())
-    )
+    summary = Summary.of("record_destroyed", rows=counts)
     record(
         Action.DELETE,
         actor=actor,

@@ -8,6 +8,7 @@ from flask_login import current_user
 from rehab.auth.access import staff_required
 from rehab.auth.forms import ConfirmForm
 from rehab.core.i18n import gettext as _
+from rehab.extensions import db
 from rehab.patients.services import patient_for
 from rehab.privacy import bp, services
 from rehab.privacy.export import export_filename
@@ -76,11 +77,23 @@ def confirm_destruction(patient_id: int, request_id: int):
     except services.SameStaffMember:
         flash(_("You asked for this yourself: a colleague must confirm it."), "warning")
         return redirect(url_for("privacy.destruction", patient_id=patient_id))
+    except services.RequestClosed:  # a colleague confirmed or cancelled it a moment ago
+        flash(_("This request is no longer open."), "warning")
+        return redirect(_after_closed(patient_id))
     flash(
         _("The record has been destroyed. The account is disabled; the access log is kept."),
         "success",
     )
     return redirect(url_for("patients.caseload"))
+
+
+def _after_closed(patient_id: int) -> str:
+    """The request's page, or the caseload when the record it was about is gone."""
+    from rehab.patients.models import Patient
+
+    if db.session.get(Patient, patient_id, populate_existing=True) is None:
+        return url_for("patients.caseload")
+    return url_for("privacy.destruction", patient_id=patient_id)
 
 
 @bp.route("/<int:patient_id>/destruction/<int:request_id>/cancel", methods=["POST"])
@@ -90,7 +103,10 @@ def cancel_destruction(patient_id: int, request_id: int):
     request = _pending_request_or_404(patient, request_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if request.is_pending:
+    try:
         services.cancel_destruction(current_user._get_current_object(), request)
-        flash(_("The destruction request has been cancelled."), "success")
-    return redirect(url_for("privacy.destruction", patient_id=patient.id))
+    except services.RequestClosed:
+        flash(_("This request is no longer open."), "warning")
+        return redirect(_after_closed(patient_id))
+    flash(_("The destruction request has been cancelled."), "success")
+    return redirect(url_for("privacy.destruction", patient_id=patient_id))
