@@ -8,6 +8,7 @@ to run the whole suite there: a uniquely named test database is created and drop
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 import uuid
@@ -122,6 +123,7 @@ def make_app(database_url, tmp_path) -> Iterator:
             copy = tmp_path / f"test-{len(apps)}.sqlite"
             shutil.copyfile(make_url(database_url).database, copy)
             url = f"sqlite:///{copy}"
+        overrides.setdefault("REHAB_PRINT_JOBS_DIR", str(tmp_path / f"print-jobs-{len(apps)}"))
         app = create_app(_config(url, **overrides))
         app.test_client_class = IsolatedClient
         apps.append(app)
@@ -257,6 +259,43 @@ def count_queries(app):
             sa.event.remove(db.engine, "before_cursor_execute", counter)
 
     return counting
+
+
+# --- the clock: the whole suite on a chosen day ------------------------------------------
+
+
+def pytest_configure(config):
+    """REHAB_TEST_NOW=2027-03-28T03:30:00+02:00 runs the suite as if it were that moment.
+
+    The clock still ticks from there (timeouts and rate limits keep working). CI runs the
+    suite on the days that have broken date arithmetic before: a Monday, a Sunday, New Year,
+    both daylight-saving changes in Europe/Amsterdam and 29 February (see .ci/run).
+    """
+    moment = os.environ.get("REHAB_TEST_NOW")
+    if moment:
+        import time_machine
+
+        traveller = time_machine.travel(dt.datetime.fromisoformat(moment), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config):
+    moment = os.environ.get("REHAB_TEST_NOW")
+    return f"clock: {moment} (REHAB_TEST_NOW)" if moment else None
+
+
+# --- e-mail -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) on a free local port; the test's app sends to it."""
+    from tests.mail.smtp_server import running_smtp_server
+
+    with running_smtp_server() as server:
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, SMTP_SECURITY="none")
+        yield server
 
 
 # --- CI: a skipped required test is a failure ---------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from flask.testing import FlaskClient
@@ -14,6 +15,14 @@ from rehab.patients.models import Patient
 
 PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
+
+
+def clinic_today() -> dt.date:
+    """Today in the test clinics' zone (Europe/Amsterdam), as the pages see it: the machine's
+    own date differs around midnight (and in another time zone)."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 
 
 def make_clinic(name: str | None = None, **fields) -> Clinic:
@@ -134,7 +143,6 @@ def make_programme(
     **fields,
 ):
     """A programme for ``patient`` with ``phases`` empty phases; the first is current."""
-    import datetime as dt
 
     from rehab.programmes.models import Phase, Programme
 
@@ -142,7 +150,7 @@ def make_programme(
         clinic_id=patient.clinic_id, patient_id=patient.id, status=status,
         title=fields.pop("title", "Terug naar hardlopen"), language=patient.preferred_language,
         created_by_id=(created_by.id if created_by else patient.therapist_id),
-        started_on=fields.pop("started_on", dt.date.today() if status == "active" else None),
+        started_on=fields.pop("started_on", clinic_today() if status == "active" else None),
         **fields,
     )  # fmt: skip
     db.session.add(programme)

@@ -143,5 +143,6 @@ def test_administration_pages_sit_in_one_clinic_menu(client_for):
         "Medewerkers",
         "Praktijkinstellingen",
         "Toegangslog",
+        "Postvak UIT",
     ]
     assert "/admin/staff" not in client_for("therapist").get("/patients/").text

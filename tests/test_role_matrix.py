@@ -56,6 +56,8 @@ def test_role_gets_expected_status(app, world, client_for, case):
         client = client_for(role)
         if case.method == "GET":
             response = client.get(url)
+        elif case.json is not None:
+            response = client.open(url, method=case.method, json=case.json(world))
         else:
             response = client.open(url, method=case.method, data=case.data(world))
         got[role] = response.status_code

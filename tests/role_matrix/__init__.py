@@ -49,6 +49,8 @@ class Case:
     method: str = "GET"
     params: Callable = field(default=lambda w: {})
     data: Callable = field(default=lambda w: {})
+    # A JSON body instead of form data (the API's creates); called once per role.
+    json: Callable | None = None
     # Roles run in this order; state-changing POSTs put the allowed roles last.
     note: str = ""
 

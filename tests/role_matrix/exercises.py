@@ -50,3 +50,17 @@ CASES = [
         params=lambda w: {"exercise_id": w.exercise.id},
     ),
 ]
+
+# The drawn figures of built-in exercises: the same drawing for every clinic, for anyone
+# logged in (patients see them on their Today page).
+CASES.append(
+    Case(
+        "exercises.figure",
+        expect(302, 200, 200, 200, 200, 200),
+        params=lambda w: {"slug": "glute-bridge", "stage": "moving"},
+    )
+)
+CASES += [
+    Case("exercises.figure_review", STAFF_PAGE),
+    Case("exercises.figure_review_pdf", STAFF_PAGE),
+]

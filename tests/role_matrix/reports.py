@@ -1,6 +1,7 @@
 """Rows for the printed documents: the exercise card, the programme handout, the progress
 report and batch printing."""
 
+from tests.factories import clinic_today
 from tests.role_matrix import STAFF_OBJECT, STAFF_PAGE, Case, expect
 
 
@@ -18,7 +19,7 @@ def extend_world(world) -> None:
         world.clinic, name_nl="Dode kever", name_en="Dead bug"
     )
     printable_programme(world.patient, exercises=1)
-    today = dt.date.today()
+    today = clinic_today()
     job = PrintJob(
         clinic_id=world.clinic.id,
         requested_by_id=world.therapist.id,
@@ -67,4 +68,12 @@ CASES = [
     Case("reports.batch", STAFF_PAGE, method="POST"),
     Case("reports.batch_job", THERAPISTS_JOB, params=lambda w: {"job_id": w.print_job.id}),
     Case("reports.batch_download", THERAPISTS_JOB, params=lambda w: {"job_id": w.print_job.id}),
+    # Only the one who asked starts a job again (this one is done: a message, 302); the admin
+    # sees the job but may not restart a colleague's batch.
+    Case(
+        "reports.batch_again",
+        expect(302, 403, 403, 302, 404, 403),
+        method="POST",
+        params=lambda w: {"job_id": w.print_job.id},
+    ),
 ]

@@ -90,6 +90,16 @@ CASES = [
     Case("training.checkin", PATIENT_PAGE),
     Case("training.checkin", PATIENT_PAGE, method="POST"),
     Case("training.history", PATIENT_PAGE),
+    # The pictures of the history and progress pages: who may see the page sees its charts.
+    # Each patient sees their own (the other patient has logged nothing: nothing drawn, 404).
+    Case("training.history_chart", PATIENT_OBJECT, params=lambda w: {"name": "weekly_load"}),
+    Case(
+        "training.progress_chart",
+        STAFF_OBJECT,
+        params=lambda w: {"patient_id": w.patient.id, "name": "weekly_load"},
+    ),
+    # What a phone needs to send a session it kept offline: the patient's own token.
+    Case("training.offline_state", PATIENT_PAGE),
     Case("training.dashboard", STAFF_PAGE),
     Case("training.progress", STAFF_OBJECT, params=lambda w: {"patient_id": w.patient.id}),
     Case(

@@ -19,6 +19,11 @@ class FormField:
     kind: str  # "text", "number", "date", "select", "checkbox", "textarea", "hidden", …
     options: list[str] = field(default_factory=list)
     maxlength: int | None = None
+    inputmode: str | None = None  # "decimal", "numeric": a number typed as text
+
+    @property
+    def takes_a_number(self) -> bool:
+        return self.kind == "number" or self.inputmode in ("decimal", "numeric")
 
 
 @dataclass
@@ -48,7 +53,8 @@ class _FormParser(HTMLParser):
             form.fields.setdefault(
                 name,
                 FormField(name, a.get("type") or "text",
-                          maxlength=int(maxlength) if maxlength else None),
+                          maxlength=int(maxlength) if maxlength else None,
+                          inputmode=a.get("inputmode")),
             )  # fmt: skip
             if a.get("type") in ("radio", "checkbox") and a.get("value"):
                 form.fields[name].options.append(a["value"])

@@ -11,7 +11,7 @@ from rehab.core.db import utcnow
 from rehab.extensions import db
 from rehab.programmes.models import ExitCriterion, PhaseChange, PrescriptionVersion, Suggestion
 from rehab.training.models import Alert, CheckIn, ExerciseLog, TrainingSession
-from tests.factories import make_exercise, make_prescription, make_programme
+from tests.factories import clinic_today, make_exercise, make_prescription, make_programme
 
 
 def make_clinical_history(patient, exercise=None, *, tag: str = "") -> None:
@@ -39,7 +39,7 @@ def make_clinical_history(patient, exercise=None, *, tag: str = "") -> None:
     for day in range(3):
         session = TrainingSession(
             patient_id=patient.id, programme_id=programme.id, phase_id=phase.id,
-            session_date=dt.date.today() - dt.timedelta(days=day), duration_minutes=30,
+            session_date=clinic_today() - dt.timedelta(days=day), duration_minutes=30,
             session_rpe=5, pain_after=2, note=f"session {tag}",
             submission_key=f"{patient.id}-{day}",
         )  # fmt: skip
@@ -50,7 +50,7 @@ def make_clinical_history(patient, exercise=None, *, tag: str = "") -> None:
                         prescription_version_id=version.id, exercise_id=exercise.id,
                         sets_done=3, reps_done=10, pain_during=2)
         )  # fmt: skip
-    check_in = CheckIn(patient_id=patient.id, check_date=dt.date.today(), morning_pain=2,
+    check_in = CheckIn(patient_id=patient.id, check_date=clinic_today(), morning_pain=2,
                        stiffness_minutes=10, note=f"check-in {tag}")  # fmt: skip
     db.session.add(check_in)
     db.session.flush()

@@ -256,3 +256,68 @@ def test_stored_markup_is_never_rendered_unescaped(app, world):
                 continue
             response = _send(harness.client(role), "GET", url, {})
             _check(response, "GET", url, {})
+
+
+# --- input classes that broke pages in an attack test, on every route ------------------------
+
+# Decimal's special values: Decimal("sNaN") parses, then fails every comparison with an
+# exception (a 500 from a range check), NaN compares false both ways, Infinity overflows.
+NOT_NUMBERS = ["NaN", "nan", "sNaN", "-sNaN", "Infinity", "-Infinity", "inf", "1e999"]
+EXTREME_DATES = ["0001-01-01", "1000-01-01", "9999-12-31", "10000-01-01"]
+# url_for's own keywords (and its positional argument's name): a page that passes the query
+# string on into url_for breaks on them.
+URL_FOR_KEYWORDS = {
+    "_method": "POST", "_external": "1", "_anchor": "x", "_scheme": "javascript",
+    "endpoint": "main.index", "values": "1",
+}  # fmt: skip
+# Control characters in a redirect target: a Location header cannot carry them (a 500 after
+# a successful log-in), and some browsers read a tab or a line break as nothing.
+REDIRECT_TARGETS = [
+    "/\r\nSet-Cookie: rehab=1", "/a\nb", "/a\rb", "/a\tb", "/\x7f", "/a\x1bb", "/\x00x",
+    "/a\u2028b", "/a\x85b", "/\t/example.com", "/\\example.com",
+]  # fmt: skip
+CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _class_sweep(fields: dict, ids: list[str], method: str) -> list[dict]:
+    """The requests one route gets: each class in every field at once, each number and date
+    field alone with its worst values, and control characters in ``next``."""
+    names = list(fields) or GENERIC_KEYS
+    sends = []
+    for value in NOT_NUMBERS + EXTREME_DATES:
+        sends.append({n: (ids[0] if n.endswith("_id") else value) for n in names})
+    for name, field in fields.items():
+        if field and field.takes_a_number:
+            sends.extend({name: value} for value in ("sNaN", "Infinity", "1e999"))
+        if field and field.kind == "date":
+            sends.extend({name: value} for value in ("0001-01-01", "9999-12-31"))
+    sends.extend({"next": target} for target in REDIRECT_TARGETS)
+    if method == "GET":
+        sends.append({**URL_FOR_KEYWORDS, "page": "2"})
+    return sends
+
+
+@pytest.mark.parametrize(("endpoint", "method"), FUZZED)
+def test_input_classes_never_break_a_route(app, world, endpoint, method, monkeypatch):
+    """NaN variants, extreme dates, url_for's keywords and control characters in redirect
+    targets, on every route and every field of its form; every list is made to show page
+    links (three pages), so that those links are built from the hostile query string too."""
+    from flask_sqlalchemy.pagination import Pagination
+
+    monkeypatch.setattr(Pagination, "pages", property(lambda self: max(3, self.page + 1)))
+    case = CASE_BY_KEY[(endpoint, method)]
+    role = acting_role(case)
+    harness = _harness(app, world)
+    url = harness.url(case)
+    fields = harness.fields(case, role, url) or {}
+    if method == "GET":
+        fields = {"page": None, "q": None, **fields}
+    for data in _class_sweep(fields, _id_values(world), method):
+        response = _send(harness.client(role), method, url, data)
+        location = response.headers.get("Location", "")
+        _check(response, method, url, data)
+        assert not CONTROL.search(location), f"{location!r} from {method} {url}: {data!r:.300}"
+        if method == "GET" and response.mimetype == "text/html":
+            links = re.findall(r'href="([^"]*[?&]page=[^"]*)"', response.get_data(as_text=True))
+            for link in links:
+                assert not any(f"{k}=" in link for k in URL_FOR_KEYWORDS), link
