@@ -1,5 +1,5 @@
-"""WSGI entry point: `flask --app wsgi …` and `gunicorn wsgi:app`."""
+"""WSGI entry point in a checkout: `flask --app wsgi …` and `gunicorn wsgi:app`."""
 
-from rehab import create_app
+from rehab.wsgi import app
 
-app = create_app()
+__all__ = ["app"]
