@@ -37,6 +37,10 @@ from rehab.training.suggestions import Evaluation, evaluate_prescriptions
 HISTORY_WEEKS = (2, 4, 12)  # the patient's own charts: fitted to their data, at most 12
 PROGRESS_WEEKS = (2, 4, 12, 26, 52)  # the therapist's choices
 PROGRESS_MAX_DAYS_BACK = 10 * 366
+# The session and check-in tables and the dose charts show the last weeks of the period; the
+# rest is one click away (``?full=1``). Half a year of sessions, check-ins and a dozen past
+# exercises' charts made the page 250 KB that no one reads at once (issue 24).
+PROGRESS_RECENT_WEEKS = 4
 
 
 # --- charts from metrics --------------------------------------------------------------------------
@@ -201,7 +205,16 @@ def progress_window(patient: Patient, args) -> tuple[dt.date, int, dt.date]:
     return today, weeks, end
 
 
-def progress_context(patient: Patient, *, end: dt.date, weeks: int, today: dt.date) -> dict:
+def recent_start(end: dt.date, weeks: int) -> dt.date | None:
+    """The first day of the period's recent part, None when that is the whole period."""
+    if weeks <= PROGRESS_RECENT_WEEKS:
+        return None
+    return end - dt.timedelta(weeks=PROGRESS_RECENT_WEEKS) + dt.timedelta(days=1)
+
+
+def progress_context(
+    patient: Patient, *, end: dt.date, weeks: int, today: dt.date, full: bool = False
+) -> dict:
     programme = services.active_programme(patient.id)
     prescriptions = services.current_prescriptions(programme)
     metrics = patient_metrics(patient, programme, end=end, weeks=weeks)
@@ -229,6 +242,12 @@ def progress_context(patient: Patient, *, end: dt.date, weeks: int, today: dt.da
     )
     by_prescription = {p.id: p for p in prescriptions}
     window = {"patient_id": patient.id, "weeks": weeks, "end": end.isoformat()}
+    since = None if full else recent_start(end, weeks)
+    sessions, check_ins, series = metrics.sessions, metrics.check_ins, metrics.exercises
+    if since is not None:
+        sessions = [item for item in sessions if item.session.session_date >= since]
+        check_ins = [c for c in check_ins if c.check_date >= since]
+        series = [s for s in series if any(p.day >= since and not p.skipped for p in s.points)]
     return {
         "programme": programme,
         "phase": programme_services.current_phase(programme) if programme else None,
@@ -246,12 +265,26 @@ def progress_context(patient: Patient, *, end: dt.date, weeks: int, today: dt.da
             for key, view in metric_charts(metrics, width=charts.WIDE).items()
         },
         "exercise_charts": [
-            (series, linked(view, "training.progress_chart", **window, name=_dose_name(series)))
-            for series, view in exercise_charts(metrics, names, width=charts.WIDE)
+            (one, linked(view, "training.progress_chart", **window, name=_dose_name(one)))
+            for one, view in exercise_charts(metrics, names, width=charts.WIDE, only=series)
         ],
+        "sessions": sessions,
+        "check_ins": check_ins,
+        "recent_since": since,
+        "recent_weeks": PROGRESS_RECENT_WEEKS,
+        "hidden": {
+            "sessions": len(metrics.sessions) - len(sessions),
+            "check_ins": len(metrics.check_ins) - len(check_ins),
+            "exercises": _charted(metrics.exercises) - _charted(series),
+        },
         "today": today,
         "end": end,
     }
+
+
+def _charted(series_list) -> int:
+    """How many of the exercises would have a dose chart (one logged, not skipped)."""
+    return sum(1 for s in series_list if any(not p.skipped for p in s.points))
 
 
 def _dose_name(series) -> str:

@@ -341,6 +341,7 @@ def dashboard():
 def progress(patient_id: int):
     patient = patient_for(current_user, patient_id, what="progress")
     today, weeks, end = progress_window(patient, request.args)
+    full = request.args.get("full") == "1"  # the whole period, not only its last weeks
     return render_template(
         "training/progress.html",
         patient=patient,
@@ -349,7 +350,8 @@ def progress(patient_id: int):
         decision_form=DecisionForm(),
         dismiss_form=DismissForm(),
         acknowledge_form=AcknowledgeForm(),
-        **progress_context(patient, end=end, weeks=weeks, today=today),
+        full=full,
+        **progress_context(patient, end=end, weeks=weeks, today=today, full=full),
     )
 
 

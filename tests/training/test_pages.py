@@ -102,6 +102,48 @@ def test_progress_page_shows_charts_metrics_and_decisions(client_for, world):
     assert "<script>" not in html and "style=" not in html
 
 
+def test_progress_page_shows_the_last_four_weeks_of_its_period_and_the_rest_on_demand(
+    client_for, world
+):
+    """Half a year of sessions, check-ins and past exercises made the page 250 KB that no
+    one reads at once: its tables and dose charts show the period's last four weeks, and
+    one link shows everything in the period (issue 24)."""
+    plan = make_plan(world.patient)
+    ten_weeks_ago, last_week = today() - dt.timedelta(weeks=10), today() - dt.timedelta(days=6)
+    old = log_session(world.patient, ten_weeks_ago, exercises=[
+        (plan["squat"], top_of_range(plan["squat"])),
+    ])  # fmt: skip
+    new = log_session(world.patient, last_week, exercises=[
+        (plan["plank"], top_of_range(plan["plank"])),
+    ])  # fmt: skip
+    early, late = check_in(world.patient, ten_weeks_ago), check_in(world.patient, last_week)
+    db.session.commit()
+    client = client_for("therapist")
+    url = f"/training/patients/{world.patient.id}/progress"
+
+    html = client.get(url).text  # the 12-week period that holds all the data
+    assert f'id="session-{new.id}"' in html and f'id="session-{old.id}"' not in html
+    assert f'id="check-in-{late.id}"' in html and f'id="check-in-{early.id}"' not in html
+    squat_chart = f"/charts/dose-{plan['exercises']['squat'].id}.svg"  # done ten weeks ago
+    plank_chart = f"/charts/dose-{plan['exercises']['plank'].id}.svg"
+    assert any(plank_chart in src for src in chart_images(html))
+    assert not any(squat_chart in src for src in chart_images(html))
+    assert html.count("Laatste 4 weken getoond.") == 3
+    assert "Alle 2 sessies van deze periode tonen" in html
+    assert "Alle 2 check-ins van deze periode tonen" in html
+    assert "Nog 1 oefening uit deze periode tonen" in html
+    link = unescape(re.search(r'href="([^"]*full=1[^"]*)#sessions"', html)[1])
+
+    everything = client.get(link).text
+    assert f'id="session-{old.id}"' in everything and f'id="check-in-{early.id}"' in everything
+    assert any(squat_chart in src for src in chart_images(everything))
+    assert "Laatste 4 weken getoond." not in everything
+    assert "Alleen de laatste 4 weken tonen" in everything
+    # A four-week period is all recent: nothing is held back, nothing offered.
+    four = client.get(f"{url}?weeks=4").text
+    assert f'id="session-{new.id}"' in four and "full=1" not in four
+
+
 def test_progress_page_of_a_patient_without_programme_or_data(client_for, world):
     html = client_for("therapist").get(f"/training/patients/{world.other_patient.id}/progress")
     assert html.status_code == 200
