@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 import wtforms
-from wtforms.fields.choices import SelectChoice
+from markupsafe import Markup
+from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.validators import ValidationError
+from wtforms.widgets import Select, html_params
 
 from rehab.core.clock import local_today
 from rehab.core.i18n import lazy_gettext as _l
@@ -136,3 +139,49 @@ def error_summary(form) -> list[tuple[str, str, str]]:
         label = getattr(field, "summary_label", None) or field.label.text
         found += [(field.id, str(label), str(error)) for error in field.errors]
     return found
+
+
+class QuickSelect(Select):
+    """WTForms' ``<select>``, byte for byte, with its options written once per list.
+
+    WTForms writes every ``<option>`` through ``html_params`` and ``Markup.format``: the
+    session form's two dozen 0–10 scales were a third of the patient's Today page (issue
+    24). The same choices in the same language give the same options; only which one is
+    chosen differs, so each option is kept written both ways. For lists of fixed choices
+    without optgroups or per-option attributes; anything else is left to WTForms.
+    """
+
+    _written: ClassVar[dict[tuple, tuple[tuple[str, str], ...]]] = {}
+    KEPT = 256  # distinct option lists (a scale in two languages is two)
+
+    def __call__(self, field, **kwargs):
+        found = list(field.iter_choices())
+        if self.multiple or field.has_groups() or any(c.render_kw for c in found):
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for key in self.validation_attrs:
+            if key not in kwargs and getattr(flags, key, False):
+                kwargs[key] = getattr(flags, key)
+        written = self._options(tuple((c.value, c.label) for c in found))
+        options = "".join(w[1] if c.selected else w[0] for c, w in zip(found, written, strict=True))
+        # Both parts come escaped: html_params escapes, and the options are WTForms' own.
+        select = f"<select {html_params(name=field.name, **kwargs)}>{options}</select>"
+        return Markup(select)  # noqa: S704
+
+    @classmethod
+    def _options(cls, pairs: tuple) -> tuple[tuple[str, str], ...]:
+        key = tuple((value, str(label)) for value, label in pairs)
+        written = cls._written.get(key)
+        if written is None:
+            written = tuple(
+                (
+                    Select.render_option(Choice(value, label, False, None)),
+                    Select.render_option(Choice(value, label, True, None)),
+                )
+                for value, label in key
+            )
+            if len(cls._written) >= cls.KEPT:
+                cls._written.clear()
+            cls._written[key] = written
+        return written

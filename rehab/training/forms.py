@@ -26,7 +26,14 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from rehab.core.clock import local_today
-from rehab.core.forms import DateField, DecimalField, choices, optional_int, strip_filter
+from rehab.core.forms import (
+    DateField,
+    DecimalField,
+    QuickSelect,
+    choices,
+    optional_int,
+    strip_filter,
+)
 from rehab.core.i18n import lazy_gettext as _l
 from rehab.training.models import EXERCISE_FEELS, SLEEP_QUALITIES
 
@@ -129,6 +136,7 @@ class ExerciseEntryForm(Form):
     skipped = BooleanField(_l("Skipped"))
     skip_reason = SelectField(
         _l("Why skipped?"),
+        widget=QuickSelect(),
         choices=choices([("", "–"), *SKIP_REASONS.items()]),
         validators=[Optional()],
         invalid_choice_message=_l("Choose one of the reasons."),
@@ -150,6 +158,7 @@ class ExerciseEntryForm(Form):
     )
     pain_during = SelectField(
         _l("Pain during (0–10)"),
+        widget=QuickSelect(),
         coerce=optional_int,
         choices=pain_choices,
         invalid_value_message=_l("Pain is a number from 0 to 10."),
@@ -157,6 +166,7 @@ class ExerciseEntryForm(Form):
     )
     effort = SelectField(
         _l("Effort"),
+        widget=QuickSelect(),
         coerce=optional_int,
         choices=effort_choices,
         invalid_value_message=_l("Effort is a number from 0 to 10."),
@@ -214,6 +224,7 @@ class LogSessionForm(FlaskForm):
     exercises = FieldList(FormField(ExerciseEntryForm), max_entries=40)
     pain_during = SelectField(
         _l("Pain during the exercises"),
+        widget=QuickSelect(),
         description=_l("0 = no pain, 10 = worst pain imaginable"),
         coerce=optional_int,
         choices=pain_choices,
@@ -230,6 +241,7 @@ class LogSessionForm(FlaskForm):
     )
     session_rpe = SelectField(
         _l("How hard was it?"),
+        widget=QuickSelect(),
         description=_l("The whole session, as it feels now (0 = rest, 10 = maximal)."),
         coerce=optional_int,
         choices=cr10_choices,
@@ -239,6 +251,7 @@ class LogSessionForm(FlaskForm):
     )
     pain_after = SelectField(
         _l("Pain afterwards (0–10)"),
+        widget=QuickSelect(),
         coerce=optional_int,
         choices=pain_choices,
         invalid_value_message=_l("Pain is a number from 0 to 10."),
@@ -293,6 +306,7 @@ class CheckInForm(FlaskForm):
     )
     morning_pain = SelectField(
         _l("Pain this morning (0–10)"),
+        widget=QuickSelect(),
         coerce=optional_int,
         choices=lambda: _scale(PAIN_WORDS, blank=_l("— choose —")),
         validators=[InputRequired(_l("Choose your pain this morning."))],
