@@ -38,11 +38,13 @@ PINNED = {
     "progress": 23,
     "patient": 24,  # 22, and 2 for the appointments and reminders panel
     "builder": 11,
-    # 9 for the plan and the form; the morning check-in offer, today's warning signs, the
-    # open step downs (ids, then prescriptions, suggestions and the easier exercises' names).
-    "today": 15,
+    # 8 for the plan and the form (the programme, its phases, and only the current phase's
+    # prescriptions with their exercises); the morning check-in offer, today's warning
+    # signs, the open step downs (ids, then prescriptions, suggestions and the easier
+    # exercises' names).
+    "today": 14,
     # PostgreSQL gets the two exercise logs in one INSERT, SQLite in one each.
-    "log_session": 28 if ON_POSTGRES else 29,
+    "log_session": 27 if ON_POSTGRES else 28,
 }
 
 

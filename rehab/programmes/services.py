@@ -16,8 +16,9 @@ from typing import Any
 from flask import abort
 from flask_babel import force_locale
 from sqlalchemy import func, null, select
+from sqlalchemy import inspect as orm_state
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -183,6 +184,29 @@ def active_programme(patient_id: int) -> Programme | None:
         .where(Programme.patient_id == patient_id, Programme.status == "active")
         .options(*_tree_options())
     )
+
+
+def active_programme_now(patient_id: int) -> Programme | None:
+    """The patient's active programme as the Today page and logging a session need it: its
+    phases, and the current phase's prescriptions with their exercises (4–5 queries). Other
+    phases' prescriptions and all criteria load when something asks for them; their
+    exercises are never loaded implicitly (``lazy="raise"``). The whole tree, every phase's
+    prescriptions, was a fifth of logging a session (issue 24)."""
+    programme = db.session.scalar(
+        select(Programme)
+        .where(Programme.patient_id == patient_id, Programme.status == "active")
+        .options(selectinload(Programme.phases))
+    )
+    phase = current_phase(programme) if programme is not None else None
+    if phase is not None and "prescriptions" in orm_state(phase).unloaded:
+        prescriptions = db.session.scalars(
+            select(Prescription)
+            .where(Prescription.phase_id == phase.id)
+            .options(joinedload(Prescription.exercise))
+            .order_by(Prescription.position)
+        ).all()
+        set_committed_value(phase, "prescriptions", list(prescriptions))
+    return programme
 
 
 @dataclass(frozen=True)

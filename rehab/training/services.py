@@ -125,7 +125,7 @@ def today_plan(patient: Patient, today: dt.date) -> TodayPlan:
     days, otherwise a rest day with the next session day; rotation: the label after the
     last logged session's. A fixed number of queries.
     """
-    programme = active_programme(patient.id)
+    programme = programme_services.active_programme_now(patient.id)
     prescriptions = current_prescriptions(programme)
     if not prescriptions:
         return TodayPlan(programme=programme, schedule=None)
