@@ -60,21 +60,41 @@ class TocEntry:
     page: int
 
 
-def _cover_pdf(job: PrintJob, printed: list[PrintedReport], cover_pages: int) -> bytes:
+# The contents are laid out in parts of this many patients, each a document of its own:
+# WeasyPrint holds a whole document's layout in memory, and one table of 500 patients took
+# 37 MB more than one of 100 (9 MB; benchmarks/batch_print.py, issue 24).
+COVER_ENTRIES_PER_PART = 100
+
+
+def _cover_parts(job: PrintJob, printed: list[PrintedReport], cover_pages: int) -> list[bytes]:
+    """The cover and contents as PDFs of at most COVER_ENTRIES_PER_PART patients each; the
+    page numbers count ``cover_pages`` pages of cover before the first report."""
     language = _cover_language(job)
     clinic = db.session.get(Clinic, job.clinic_id)
     entries, page = [], cover_pages + 1
     for number, item in enumerate(printed, start=1):
         entries.append(TocEntry(number, item.patient_name, page))
         page += item.pages
-    html = render_html(
-        "pdf/batch_cover.html",
-        language=language,
-        title=_cover_title(language, clinic.name),
-        author=job.requested_by.full_name,
-        context={"job": job, "clinic": clinic, "entries": entries, "total_pages": page - 1},
-    )
-    return html_to_pdf(html)
+    size = COVER_ENTRIES_PER_PART
+    chunks = [entries[start : start + size] for start in range(0, len(entries), size)] or [[]]
+    parts = []
+    for index, chunk in enumerate(chunks):
+        html = render_html(
+            "pdf/batch_cover.html",
+            language=language,
+            title=_cover_title(language, clinic.name),
+            author=job.requested_by.full_name,
+            context={
+                "job": job,
+                "clinic": clinic,
+                "entries": chunk,
+                "continued": index > 0,
+                "patients": len(entries),
+                "total_pages": page - 1,
+            },
+        )
+        parts.append(html_to_pdf(html))
+    return parts
 
 
 def _cover_title(language: str, clinic_name: str) -> str:
@@ -84,20 +104,29 @@ def _cover_title(language: str, clinic_name: str) -> str:
 
 def write_single_pdf(job: PrintJob, printed: list[PrintedReport], target: Path) -> None:
     """Cover and contents, then every report; the contents' page numbers count the cover's
-    own pages, so the cover is laid out until its length no longer changes. The reports are
-    copied page by page from their files (rehab.reports.concatenate), never all in memory."""
-    cover_pages, cover = 1, b""
-    for _attempt in range(4):
-        cover = _cover_pdf(job, printed, cover_pages)
-        pages = len(PdfReader(io.BytesIO(cover)).pages)
-        if pages == cover_pages:
-            break
-        cover_pages = pages
-    cover_path = target.with_suffix(".cover.pdf")
-    cover_path.write_bytes(cover)
-    del cover
-    language = _cover_language(job)
-    clinic_name = db.session.get(Clinic, job.clinic_id).name
-    parts = [Part(cover_path)] + [Part(item.path, item.patient_name) for item in printed]
-    concatenate(parts, target, title=_cover_title(language, clinic_name), language=language)
-    cover_path.unlink(missing_ok=True)
+    own pages, so the cover is laid out until its length no longer changes. The cover is
+    made in parts of a bounded size and the reports are copied page by page from their
+    files (rehab.reports.concatenate): memory does not grow with the number of reports."""
+    cover_pages = 1
+    cover_paths: list[Path] = []
+    try:
+        for _attempt in range(4):
+            for path in cover_paths:
+                path.unlink(missing_ok=True)
+            cover_paths, pages = [], 0
+            for index, part in enumerate(_cover_parts(job, printed, cover_pages)):
+                pages += len(PdfReader(io.BytesIO(part)).pages)
+                path = target.with_suffix(f".cover-{index}.pdf")
+                path.write_bytes(part)
+                cover_paths.append(path)
+            if pages == cover_pages:
+                break
+            cover_pages = pages
+        language = _cover_language(job)
+        clinic_name = db.session.get(Clinic, job.clinic_id).name
+        parts = [Part(path) for path in cover_paths]
+        parts += [Part(item.path, item.patient_name) for item in printed]
+        concatenate(parts, target, title=_cover_title(language, clinic_name), language=language)
+    finally:
+        for path in cover_paths:
+            path.unlink(missing_ok=True)

@@ -104,6 +104,45 @@ def test_one_pdf_with_a_cover_and_correct_contents(client_for, world, caseload):
     assert downloaded == 3
 
 
+def test_the_contents_of_a_large_batch_are_laid_out_in_parts_with_the_right_pages(
+    client_for, world, caseload, monkeypatch
+):
+    """WeasyPrint holds a whole document in memory: the contents of 500 patients took 37 MB
+    more than those of 100. They are laid out in parts of a bounded size (here 2 patients),
+    each its own document, and the page numbers still count the whole file."""
+    from rehab.reports import batch_file, pdf
+
+    monkeypatch.setattr(batch_file, "COVER_ENTRIES_PER_PART", 2)
+    laid_out: list[str] = []
+    html_to_pdf = pdf.html_to_pdf
+
+    def counted(html: str) -> bytes:
+        laid_out.append(html)
+        return html_to_pdf(html)
+
+    monkeypatch.setattr(batch_file, "html_to_pdf", counted)
+    client = client_for("therapist")
+    assert client.post("/reports/batch", data=_form("pdf")).status_code == 302
+    job = db.session.scalar(select(PrintJob))
+    download = client.get(f"/reports/batch/{job.id}/download")
+    reader = PdfReader(io.BytesIO(download.data))
+    download.close()
+    covers = [html for html in laid_out if "batch-cover" in html]
+    assert covers and all(html.count('<td class="num">') <= 2 * 2 for html in covers)
+    assert _page_text(reader, 0).count("Inhoud") == 1
+    continued = next(
+        i for i in range(len(reader.pages)) if "Inhoud (vervolg)" in _page_text(reader, i)
+    )
+    assert "Ann Clark" in _page_text(reader, continued)  # the third patient, second part
+    assert "3 patiënten" in _page_text(reader, 0)
+    for index, name in ((0, "Sanne Aalbers"), (0, "Tom Bakker"), (continued, "Ann Clark")):
+        text = reader.pages[index].extract_text().splitlines()
+        start = int(next(line for line in text if name in line).split()[-1])
+        assert name in _page_text(reader, start - 1)
+        assert "1 van" in _page_text(reader, start - 1) or "1 of" in _page_text(reader, start - 1)
+    assert [item.title for item in reader.outline] == ["Sanne Aalbers", "Tom Bakker", "Ann Clark"]
+
+
 def test_a_zip_holds_one_pdf_per_patient(client_for, world, caseload):
     client = client_for("therapist")
     client.post("/reports/batch", data=_form("zip", language="clinic"))
