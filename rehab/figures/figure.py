@@ -3,7 +3,8 @@
 In the library files (``[exercise.figure]`` under an exercise)::
 
     [exercise.figure]
-    view = "side"                  # or "front"
+    view = "side"                  # "front"; from above "top", "top-front", "plan";
+                                   # level and drawn by depth "end", "facing" (scene.py)
     props = [{kind = "mat"}]       # see rehab.figures.scene.PROP_KINDS
     working = ["thigh", "trunk"]   # tinted segments ("thigh_near" for one side)
     arrow = "knee_near"            # the body part whose path the arrow shows
@@ -17,7 +18,10 @@ names the angles the computer turns until every resting part touches its support
 (``fit = ["tilt+hip"]`` keeps angles equal; two groups are fitted together). ``air = 150``
 draws a pose in flight, its resting parts (those it takes off from and lands on) that
 many millimetres above the floor; ``travel = 700`` sets a pose that far ahead of the
-start (a hop forward lands where it lands, not on the spot it took off from).
+start (a hop forward lands where it lands, not on the spot it took off from). ``roll = 40``
+turns the whole body about its own long axis before the tilt (lying: the pelvis and legs
+rolled to the near side, with ``spine_turn = -40`` keeping the shoulders flat; standing:
+facing another way, seen from above).
 """
 
 from __future__ import annotations
@@ -26,7 +30,15 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rehab.figures.scene import CONTACT_TOLERANCE, PROP_KINDS, Prop, Scene, SceneError, place
+from rehab.figures.scene import (
+    CONTACT_TOLERANCE,
+    PROP_KINDS,
+    VIEWS,
+    Prop,
+    Scene,
+    SceneError,
+    place,
+)
 from rehab.figures.skeleton import (
     POINT_SEGMENT,
     RADIUS,
@@ -102,6 +114,7 @@ class Stage:
     rest: tuple[str, ...]
     air: float = 0.0  # mm off the support: a hop's or a jump's flight
     travel: float = 0.0  # mm ahead of where the start pose stands
+    roll: float = 0.0  # degrees about the body's own long axis
 
 
 @dataclass
@@ -124,7 +137,11 @@ class Figure:
     @cached_property
     def _scenes(self) -> dict[str, Scene]:
         first = self.stages_data["start"]
-        scenes = {"start": place(first.pose, self.view, first.rest, self.props, air=first.air)}
+        scenes = {
+            "start": place(
+                first.pose, self.view, first.rest, self.props, air=first.air, roll=first.roll
+            )
+        }
         for name, stage in self.stages_data.items():
             if name != "start":
                 fixed = scenes["start"]
@@ -136,6 +153,7 @@ class Figure:
                     fixed,
                     air=stage.air,
                     travel=stage.travel,
+                    roll=stage.roll,
                 )
         return scenes
 
@@ -153,6 +171,10 @@ def contact_errors(scene: Scene, rest: tuple[str, ...], air: float = 0.0) -> dic
     errors = {}
     for item in rest:
         part, _, support = item.partition("@")
+        if support in scene.points:
+            # Resting on another body part: their surfaces touch (judged in space).
+            errors[item] = abs(scene.gap(part, support))
+            continue
         if support == "wall":
             # Touching the wall: the part's surface at the wall, level with it.
             wall = next(g["x"] for kind, g in scene.props if kind == "wall")
@@ -161,7 +183,22 @@ def contact_errors(scene: Scene, rest: tuple[str, ...], air: float = 0.0) -> dic
             continue
         level = scene.surfaces.get(support, 0.0) if support else 0.0
         errors[item] = abs(scene.bottom(part) - level - air)
+    for kind, g in scene.props:
+        if kind == "backext":
+            # The bench's hip pad stays where the start put it: the thighs must still lie
+            # against it (a pose that moves them away floats off the pad).
+            px, py, radius = g["pad"]
+            away = _to_segment((px, py), scene.points["hip_near"], scene.points["knee_near"])
+            errors["thigh_near@pad"] = abs(away - radius - RADIUS["thigh"])
     return errors
+
+
+def _to_segment(point, a, b) -> float:
+    """Distance from a point to the segment a-b (in the picture)."""
+    (x, y), (ax, ay), (bx, by) = point, a, b
+    length = (bx - ax) ** 2 + (by - ay) ** 2
+    t = max(0.0, min(1.0, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / length))
+    return math.hypot(x - ax - t * (bx - ax), y - ay - t * (by - ay))
 
 
 def _pose(values: dict) -> Pose:
@@ -185,6 +222,7 @@ def _pose(values: dict) -> Pose:
     merged.pop("rest", None)
     merged.pop("air", None)
     merged.pop("travel", None)
+    merged.pop("roll", None)
     tilt = float(merged.get("tilt", 0.0))
     pose = pose_from({k: v for k, v in merged.items() if k != "tilt"} | {"tilt": tilt})
     angles = dict(pose.angles)
@@ -215,7 +253,8 @@ def _worst_gap(
     air = float(values.get("air", 0.0))
     try:
         travel = float(values.get("travel", 0.0))
-        scene = place(_pose(values), view, rest, props, fixed, air=air, travel=travel)
+        roll = float(values.get("roll", 0.0))
+        scene = place(_pose(values), view, rest, props, fixed, air=air, travel=travel, roll=roll)
     except (PoseError, SceneError):
         return math.inf
     worst = max(contact_errors(scene, rest, air).values())
@@ -288,7 +327,7 @@ def _fit(
 def figure_from(data: dict) -> Figure:
     """A figure from its library data; FigureError says what is wrong."""
     view = data.get("view", "side")
-    if view not in ("side", "front"):
+    if view not in VIEWS:
         raise FigureError(f"unknown view {view}")
     props = []
     for raw in data.get("props", []):
@@ -317,7 +356,9 @@ def figure_from(data: dict) -> Figure:
         fixed = None
         if stage != "start" and "start" in stages:
             first = stages["start"]
-            fixed = place(first.pose, view, first.rest, tuple(props), air=first.air)
+            fixed = place(
+                first.pose, view, first.rest, tuple(props), air=first.air, roll=first.roll
+            )
         try:
             # ``fitted`` holds the angles the fit found (scripts/fit_figures.py writes them),
             # so drawing never searches; the contact tests keep them honest.
@@ -333,7 +374,10 @@ def figure_from(data: dict) -> Figure:
                 raise FigureError("start: the start pose stands where it stands (no travel)")
             if abs(travel) > 3000.0:
                 raise FigureError(f"{stage}: travel {travel:g} mm is not one step or hop")
-            stages[stage] = Stage(pose=_pose(values), rest=rest, air=air, travel=travel)
+            roll = float(values.get("roll", 0.0))
+            if not -180.0 <= roll <= 180.0:
+                raise FigureError(f"{stage}: roll {roll:g} is not -180..180 degrees")
+            stages[stage] = Stage(pose=_pose(values), rest=rest, air=air, travel=travel, roll=roll)
         except (PoseError, SceneError) as exc:
             raise FigureError(f"{stage}: {exc}") from exc
     if "start" not in stages:

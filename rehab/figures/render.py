@@ -13,8 +13,8 @@ import math
 from xml.sax.saxutils import quoteattr
 
 from rehab.figures.figure import Figure
-from rehab.figures.scene import Scene
-from rehab.figures.skeleton import RADIUS, SEGMENTS
+from rehab.figures.scene import DEPTH_VIEWS, TOP_VIEWS, Scene
+from rehab.figures.skeleton import RADIUS, SEGMENTS, fine_joints
 
 OUTLINE = "#2b3640"
 NEAR_FILL = "#ffffff"
@@ -45,6 +45,11 @@ CHAINS = (
         2 * (RADIUS["upper_arm"] + RADIUS["forearm"]) / 2,
     ),
 )
+# A figure that lifts the arch draws the foot through its top (rehab.figures.skeleton).
+ARCH_CHAINS = tuple(
+    (name, ("heel", "midfoot", "toe") if name == "foot" else joints, width)
+    for name, joints, width in CHAINS
+)
 CHAIN_OF = {
     "thigh": "leg",
     "shank": "leg",
@@ -56,10 +61,15 @@ CHAIN_OF = {
 
 
 def _body_shapes(
-    scene: Scene, working: frozenset[str], mirror: bool, front: bool = False
+    scene: Scene,
+    working: frozenset[str],
+    mirror: bool,
+    front: bool = False,
+    fine: frozenset[str] = frozenset(),
 ) -> list[Shape]:
     """Far limbs, then trunk and head, then near limbs; each group outlined, then filled,
-    then the working segments tinted."""
+    then the working segments tinted. ``fine``: the finer joints the figure moves (the
+    thoracic spine, the upper neck, the arch), whose extra points only it draws."""
     pts = scene.points
     sx = -1.0 if mirror else 1.0
 
@@ -74,23 +84,27 @@ def _body_shapes(
     shapes: list[Shape] = []
     for side in ("far", None, "near"):
         if side is None:
-            shapes += _trunk_shapes(pts, sx, working, front, chain)
+            shapes += _trunk_shapes(pts, sx, working, front, chain, fine)
             continue
         fill = FAR_FILL if side == "far" else NEAR_FILL
         tint = WORK_FAR_FILL if side == "far" else WORK_FILL
-        limbs = [(tuple(f"{j}_{side}" for j in joints), width) for _n, joints, width in CHAINS]
+        chains = ARCH_CHAINS if "arch" in fine else CHAINS
+        limbs = [(tuple(f"{j}_{side}" for j in joints), width) for _n, joints, width in chains]
         shapes += [chain(names, width + 2 * EDGE, OUTLINE) for names, width in limbs]
         shapes += [chain(names, width, fill) for names, width in limbs]
         widths = {name: width for name, _joints, width in CHAINS}
         for segment, a, b in SEGMENTS:
             if segment in CHAIN_OF and a.endswith(f"_{side}") and worked(segment, side):
-                shapes.append(chain((a, b), widths[CHAIN_OF[segment]], tint))
+                through = (f"midfoot_{side}",) if segment == "foot" and "arch" in fine else ()
+                shapes.append(chain((a, *through, b), widths[CHAIN_OF[segment]], tint))
     return shapes
 
 
-def _trunk_shapes(pts, sx: float, working, front: bool, chain) -> list[Shape]:
-    """The trunk (side: the pelvis-T12-C7 chain; front: a trapezoid), the neck and head."""
+def _trunk_shapes(pts, sx: float, working, front: bool, chain, fine=frozenset()) -> list[Shape]:
+    """The trunk (side: the pelvis-T12-C7 chain, through T6 when the thoracic spine bends;
+    front: a trapezoid), the neck and head (with the nose when the upper neck moves)."""
     shapes: list[Shape] = []
+    trunk = ("pelvis", "t12", "t6", "c7") if "thoracic" in fine else ("pelvis", "t12", "c7")
     tint = WORK_FILL if "trunk" in working else NEAR_FILL
     if front:
         corners = ("shoulder_near", "shoulder_far", "hip_far", "hip_near")
@@ -99,139 +113,38 @@ def _trunk_shapes(pts, sx: float, working, front: bool, chain) -> list[Shape]:
             fixed = {"fill": colour, "stroke": colour, "stroke-width": _r(90 + extra)}
             shapes.append(("polygon", fixed, {"points": outline}))
     else:
-        trunk = ("pelvis", "t12", "c7")
         shapes.append(chain(trunk, 2 * RADIUS["trunk"] + 2 * EDGE, OUTLINE))
-    shapes.append(chain(("c7", "head"), 2 * RADIUS["neck"] + 2 * EDGE, OUTLINE))
+    # The neck bends at C1 too when the upper neck moves (a chin tuck's glide).
+    neck = ("c7", "c1", "head") if "neck_upper" in fine else ("c7", "head")
+    shapes.append(chain(neck, 2 * RADIUS["neck"] + 2 * EDGE, OUTLINE))
     hx, hy = pts["head"]
     head = {"cx": sx * hx, "cy": -hy}
     shapes.append(("circle", {"r": _r(RADIUS["head"] + EDGE), "fill": OUTLINE}, head))
+    if "neck_upper" in fine:
+        shapes.append(_nose(pts, sx))
     shapes.append(("circle", {"r": _r(RADIUS["head"]), "fill": NEAR_FILL}, dict(head)))
     if not front:
-        shapes.append(chain(("pelvis", "t12", "c7"), 2 * RADIUS["trunk"], tint))
-    shapes.append(chain(("c7", "head"), 2 * RADIUS["neck"], NEAR_FILL))
+        shapes.append(chain(trunk, 2 * RADIUS["trunk"], tint))
+    shapes.append(chain(neck, 2 * RADIUS["neck"], NEAR_FILL))
     return shapes
 
 
-IN_HAND = ("dumbbell", "kettlebell", "plate", "band", "barbell")
-
-
-def _prop_shapes(scene: Scene, mirror: bool, in_hand: bool) -> list[Shape]:
-    """The furniture (drawn behind the figure) or what the hands hold (drawn in front)."""
-    sx = -1.0 if mirror else 1.0
-    shapes: list[Shape] = []
-    plain = {"stroke": PROP_STROKE, "stroke-width": "10", "fill": PROP_FILL}
-    for kind, g in scene.props:
-        if ((kind in IN_HAND and "x" in g) or kind == "band") != in_hand:
-            continue
-        if kind == "mat":
-            xs = sorted((sx * g["x1"], sx * g["x2"]))
-            shapes.append(
-                ("rect", plain, {"x": xs[0], "y": 0, "width": xs[1] - xs[0], "height": 22})
-            )
-        elif kind in ("chair", "bench", "box", "step", "table", "pad"):
-            xs = sorted((sx * g["x1"], sx * g["x2"]))
-            top = g["top"]
-            thick = {"table": 50.0, "pad": top}.get(
-                kind, 40.0 if kind in ("chair", "bench") else top
-            )
-            shapes.append(
-                ("rect", plain, {"x": xs[0], "y": -top, "width": xs[1] - xs[0], "height": thick})
-            )
-            if kind in ("chair", "bench", "table"):
-                # Legs and back from the unmirrored ends, so the mirror image keeps their order.
-                for x in (sx * (g["x1"] + 25), sx * (g["x2"] - 25)):
-                    shapes.append(("line", plain, {"x1": x, "y1": -top + thick, "x2": x, "y2": 0}))
-            if kind == "chair":
-                back = sx * (g["x1"] + 10 if g["side"] < 0 else g["x2"] - 10)
-                shapes.append(
-                    ("line", plain, {"x1": back, "y1": -top, "x2": back, "y2": -top - 420})
-                )
-        elif kind == "bike":
-            shapes += _bike_shapes(g, sx, plain)
-        elif kind in ("ball", "roller"):
-            shapes.append(
-                ("circle", {**plain, "r": _r(g["r"])}, {"cx": sx * g["cx"], "cy": -g["r"]})
-            )
-        elif kind == "wall":
-            x = sx * g["x"]
-            shapes.append(
-                (
-                    "line",
-                    {**plain, "stroke-width": "16"},
-                    {"x1": x, "y1": 0, "x2": x, "y2": -g["top"]},
-                )
-            )
-        elif kind in ("dumbbell", "kettlebell", "plate"):
-            x, y = sx * g["x"], -g["y"]
-            if kind == "kettlebell":
-                shapes.append(
-                    ("circle", {**plain, "r": "75", "fill": PROP_STROKE}, {"cx": x, "cy": y + 95})
-                )
-            elif kind == "plate":
-                shapes.append(
-                    (
-                        "rect",
-                        {**plain, "fill": PROP_STROKE, "width": "220", "height": "36"},
-                        {"x": x - 110, "y": y - 36},
-                    )
-                )
-            else:
-                shapes.append(
-                    (
-                        "rect",
-                        {**plain, "fill": PROP_STROKE, "width": "70", "height": "70"},
-                        {"x": x - 35, "y": y - 35},
-                    )
-                )
-        elif kind in ("dowel", "barbell"):
-            if "x1" in g:
-                geo = {"x1": sx * g["x1"], "y1": -g["y1"], "x2": sx * g["x2"], "y2": -g["y2"]}
-                shapes.append(
-                    (
-                        "line",
-                        {"stroke": "#8a5a2b", "stroke-width": "22", "stroke-linecap": "round"},
-                        geo,
-                    )
-                )
-            else:
-                x, y = sx * g["x"], -g["y"]
-                r = "225" if kind == "barbell" else "18"
-                fill = PROP_STROKE if kind == "barbell" else "#8a5a2b"
-                shapes.append(("circle", {**plain, "r": r, "fill": fill}, {"cx": x, "cy": y}))
-        elif kind in ("band", "strap"):
-            colour = "#16a34a" if kind == "band" else "#8a5a2b"
-            geo = {"x1": sx * g["x1"], "y1": -g["y1"], "x2": sx * g["x2"], "y2": -g["y2"]}
-            shapes.append(("line", {"stroke": colour, "stroke-width": "14"}, geo))
-        elif kind == "floor_line":
-            x = sx * g["x"]
-            shapes.append(
-                (
-                    "line",
-                    {**plain, "stroke-dasharray": "30 20"},
-                    {"x1": x, "y1": 0, "x2": x, "y2": 60},
-                )
-            )
-    return shapes
-
-
-def _bike_shapes(g: dict, sx: float, plain: dict) -> list[Shape]:
-    """A stationary bike in outline: a foot on the floor, the frame from crank to saddle and
-    to the handlebar, the saddle and the crank's circle."""
-    frame = {**plain, "stroke-width": "22"}
-    cx, cy, hx, hy = sx * g["cx"], -g["cy"], sx * g["hx"], -g["hy"]
-    saddle_x, top = sx * g["sx"], -g["top"]
-    return [
-        ("line", frame, {"x1": cx - sx * 350, "y1": 0, "x2": cx + sx * 350, "y2": 0}),
-        ("line", frame, {"x1": cx, "y1": 0, "x2": cx, "y2": cy}),
-        ("line", frame, {"x1": cx, "y1": cy, "x2": saddle_x, "y2": top + 40}),
-        ("line", frame, {"x1": cx, "y1": cy, "x2": hx, "y2": hy + 60}),
-        (
-            "line",
-            {**frame, "stroke-width": "36"},
-            {"x1": saddle_x - sx * 120, "y1": top + 18, "x2": saddle_x + sx * 100, "y2": top + 18},
-        ),
-        ("circle", {**plain, "fill": "none", "r": _r(g["r"])}, {"cx": cx, "cy": cy}),
-    ]
+def _nose(pts, sx: float) -> Shape:
+    """The nose in profile, so that the head's own turn shows (a chin tuck glides the head
+    back level; a nod turns it): at the front of the head, a little below its middle."""
+    (hx, hy), (cx, cy) = pts["head"], pts["c1"]
+    length = math.hypot(hx - cx, hy - cy) or 1.0
+    ux, uy = (hx - cx) / length, (hy - cy) / length  # up the skull
+    down = math.radians(15.0)
+    fx, fy = uy * math.cos(down) - ux * math.sin(down), -ux * math.cos(down) - uy * math.sin(down)
+    r = RADIUS["head"]
+    corners = []
+    for turn, reach in ((-0.35, 0.8 * r), (0.0, r + 30.0), (0.35, 0.8 * r)):
+        c, s = math.cos(turn), math.sin(turn)
+        dx, dy = fx * c - fy * s, fx * s + fy * c
+        corners += [sx * (hx + reach * dx), -(hy + reach * dy)]
+    fixed = {"fill": NEAR_FILL, "stroke": OUTLINE, "stroke-width": _r(EDGE)}
+    return ("polygon", fixed, {"points": tuple(corners)})
 
 
 def _arrow(start: Scene, end: Scene, point: str, mirror: bool) -> list[Shape]:
@@ -249,6 +162,8 @@ def _arrow(start: Scene, end: Scene, point: str, mirror: bool) -> list[Shape]:
     mx, my = (x1 + x2) / 2, (y1 + y2) / 2
     if (mx - sx * px) * nx + (my + py) * ny < 0:
         nx, ny = -nx, -ny
+    if start.view == "end" and ny > 0 and my + ny * (110 + 0.3 * length) > 0:
+        nx, ny = -nx, -ny  # not under the floor: over the figure instead
     off = 110.0
     ax, ay = x1 + nx * off, y1 + ny * off
     bx, by = x2 + nx * off, y2 + ny * off
@@ -327,16 +242,20 @@ def _element(shape: Shape, moving: dict[str, list[float]] | None, timing: str) -
     return f"<{tag} {attrs}>{animations}</{tag}>"
 
 
-def _document(body: list[str], box: tuple[float, float, float, float], title: str) -> str:
+def _document(
+    body: list[str], box: tuple[float, float, float, float], title: str, floor: bool = True
+) -> str:
     # Rounded ends, not a rounded width: the mirror image then has exactly the mirrored box.
     x0, y0, x1, y1 = (round(v) for v in box)
-    floor = f'<line x1="{x0}" y1="0" x2="{x1}" y2="0" stroke="{PROP_STROKE}" stroke-width="10"/>'
+    # From above the floor is the picture itself: no floor line.
+    line = f'<line x1="{x0}" y1="0" x2="{x1}" y2="0" stroke="{PROP_STROKE}" stroke-width="10"/>'
+    floor_line = line if floor else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {y0} {x1 - x0} {y1 - y0}" '
         f'role="img"><title>{title}</title>'
         # Round caps and joins for every stroke, set once (fewer attributes print faster).
         f'<g stroke-linecap="round" stroke-linejoin="round" fill="none">'
-        f"{floor}{''.join(body)}</g></svg>"
+        f"{floor_line}{''.join(body)}</g></svg>"
     )
 
 
@@ -346,12 +265,36 @@ def _escape(text: str) -> str:
 
 def shapes_for(figure: Figure, stage: str, mirror: bool) -> list[Shape]:
     scene = figure.scene(stage)
+    from rehab.figures.render_props import prop_shapes, top_prop_shapes
+
+    if figure.view in DEPTH_VIEWS:
+        from rehab.figures.render_top import top_body_shapes
+
+        props = top_prop_shapes if figure.view in TOP_VIEWS else prop_shapes
+        return (
+            props(scene, mirror, in_hand=False)
+            + top_body_shapes(figure, stage, mirror)
+            + props(scene, mirror, in_hand=True)
+        )
     front = figure.view == "front"
+    fine = fine_joints(figure.stages_data[s].pose for s in figure.stages)
+    if figure.view != "side":
+        fine -= {"neck_upper"}  # the nose shows in profile only
     return (
-        _prop_shapes(scene, mirror, in_hand=False)
-        + _body_shapes(scene, figure.working, mirror, front)
-        + _prop_shapes(scene, mirror, in_hand=True)
+        prop_shapes(scene, mirror, in_hand=False)
+        + _body_shapes(scene, figure.working, mirror, front, fine)
+        + prop_shapes(scene, mirror, in_hand=True)
     )
+
+
+def _closeup_box(figure: Figure, mirror: bool) -> tuple[float, float, float, float] | None:
+    """A figure with a close-up shows only its window (rehab.figures.scene._closeup)."""
+    sx = -1.0 if mirror else 1.0
+    for kind, g in figure.scene("start").props:
+        if kind == "closeup":
+            xs = sorted((sx * g["x1"], sx * g["x2"]))
+            return xs[0], -g["y2"], xs[1], -g["y1"]
+    return None
 
 
 def render_still(
@@ -363,8 +306,11 @@ def render_still(
         shapes += _arrow(
             figure.scene("start"), figure.scene(figure.stages[1]), figure.arrow, mirror
         )
-    box = _bounds([shapes_for(figure, s, mirror) for s in figure.stages])
-    return _document([_element(s, None, "") for s in shapes], box, _escape(title))
+    box = _closeup_box(figure, mirror) or _bounds(
+        [shapes_for(figure, s, mirror) for s in figure.stages]
+    )
+    floor = figure.view not in TOP_VIEWS
+    return _document([_element(s, None, "") for s in shapes], box, _escape(title), floor)
 
 
 def cycle(tempo: str | None, hold_seconds: int | None = None) -> tuple[float, float, float, float]:
@@ -428,4 +374,5 @@ def render_animated(
             if spread >= 1:
                 moving[name] = values
         body.append(_element(shape, moving, timing_attrs))
-    return _document(body, _bounds(shape_lists), _escape(title))
+    box = _closeup_box(figure, mirror) or _bounds(shape_lists)
+    return _document(body, box, _escape(title), figure.view not in TOP_VIEWS)
