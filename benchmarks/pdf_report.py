@@ -13,10 +13,10 @@ tests/reports/factories.reportable_patient), then times for that patient:
 - the same, also keeping WeasyPrint's image cache between runs as the pipeline does (the
   charts are data: URIs, so a report printed again reuses their parsed SVGs).
 
-Acceptance: the pipeline's median within 1.2 × WeasyPrint alone. Both ratios are printed:
-against the plain floor (the acceptance) and against WeasyPrint with the same image cache
-(the pipeline's own overhead: data, charts, template, audit), and a first print with the
-chart and image caches emptied against the plain floor.
+Acceptance, like with like: the pipeline's median within 1.2 × WeasyPrint with the same
+image cache (the pipeline's own overhead: data, charts, template, audit), and a first print
+with the chart and image caches emptied within 1.2 × the plain floor. The pipeline against
+the plain floor is printed too: it measures the image cache's saving, not the pipeline.
 
 Run:  PYTHONPATH=. .venv/bin/python benchmarks/pdf_report.py [--runs 10] [--json out.json]
 """
@@ -155,7 +155,7 @@ def measure(runs: int) -> dict:
         "ratio_median_same_cache": round(ratio_cached, 3),
         "ratio_median_cold": round(ratio_cold, 3),
         "limit": LIMIT,
-        "passed": ratio <= LIMIT,
+        "passed": ratio_cached <= LIMIT and ratio_cold <= LIMIT,
     }
 
 
@@ -172,12 +172,11 @@ def markdown(result: dict) -> str:
     verdict = "within" if result["passed"] else "NOT within"
     lines += [
         "",
-        f"Pipeline ÷ WeasyPrint alone (medians): {result['ratio_median']:.2f} × "
-        f"({verdict} the {result['limit']} × limit)",
         f"Pipeline ÷ WeasyPrint with the same image cache (medians): "
-        f"{result['ratio_median_same_cache']:.2f} ×",
-        f"First print (cold caches) ÷ WeasyPrint alone (medians): "
-        f"{result['ratio_median_cold']:.2f} ×",
+        f"{result['ratio_median_same_cache']:.2f} ×; first print (cold caches) ÷ WeasyPrint "
+        f"alone: {result['ratio_median_cold']:.2f} × ({verdict} the {result['limit']} × limit)",
+        f"Pipeline ÷ WeasyPrint alone without an image cache (the cache's saving, not the "
+        f"pipeline's cost): {result['ratio_median']:.2f} ×",
     ]
     return "\n".join(lines)
 

@@ -228,7 +228,7 @@ def pdfs(runs: int) -> dict:
             continue
         out = RESULTS / f"{script}.json"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        # Batch printing: one batch of each size and format (25, 50, 100 reports).
+        # Batch printing: one batch of each size and format (25, 50, 100 and 500 reports).
         count = runs if script == "pdf_report.py" else 1
         result = subprocess.run(
             [sys.executable, str(path), "--runs", str(count), "--json", str(out)],
