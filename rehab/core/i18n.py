@@ -10,6 +10,8 @@ from babel import Locale, dates, numbers, support
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 
 def select_locale() -> str:
@@ -138,11 +140,45 @@ def format_date(date, format: str | None = None) -> str:
 
 
 def install_jinja_gettext(app: Flask) -> None:
-    """Templates translate through the helpers above (after Babel installed its own)."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-        newstyle=True,
+    """Templates translate through the helpers above (after Babel installed its own).
+
+    As Jinja's "new style" gettext (the string is a format string, its variables escaped
+    under autoescape), but each callable takes the evaluation context only. Jinja's own take
+    the whole template context, and a call inside a loop, or inside a block that set a
+    variable, first copies every global and block into a derived context for it: the
+    dashboard made some 130 such copies a request (issue 24).
+    """
+
+    def finish(eval_ctx, text: str, variables: dict) -> str:
+        if eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704  # our catalogue; Markup % escapes the variables
+        return text % variables  # always a format string, as in Jinja's new style
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, /, **variables) -> str:
+        return finish(eval_ctx, translations().ugettext(string), variables)
+
+    @pass_eval_context
+    def ngettext(eval_ctx, singular: str, plural: str, num: int, /, **variables) -> str:
+        variables.setdefault("num", num)
+        text = translations().ungettext(singular, plural, num)
+        return finish(eval_ctx, text, variables)
+
+    @pass_eval_context
+    def pgettext(eval_ctx, context: str, string: str, /, **variables) -> str:
+        variables.setdefault("context", context)
+        return finish(eval_ctx, translations().upgettext(context, string), variables)
+
+    @pass_eval_context
+    def npgettext(
+        eval_ctx, context: str, singular: str, plural: str, num: int, /, **variables
+    ) -> str:
+        variables.setdefault("context", context)
+        variables.setdefault("num", num)
+        text = translations().unpgettext(context, singular, plural, num)
+        return finish(eval_ctx, text, variables)
+
+    app.jinja_env.newstyle_gettext = True  # {% trans %} passes its variables to these
+    app.jinja_env.globals.update(
+        _=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext
     )
