@@ -9,9 +9,13 @@ from flask import render_template_string
 from flask_babel import force_locale
 
 # As the pages do: a block that sets a variable, a loop that sets one.
-TEMPLATE = """{% block content %}{% set who = "<b>Sanne</b>" %}{% for n in [1, 2] %}{% set m = n %}
-{{ _("Progress of %(name)s", name=who) }}|{{ ngettext("%(num)s exercise", "%(num)s exercises", m) }}|{{ pgettext("verb", "Change") }}|{{ gettext("100%% done") }}
-{% endfor %}{% endblock %}"""
+TEMPLATE = (
+    '{% block content %}{% set who = "<b>Sanne</b>" %}{% for n in [1, 2] %}{% set m = n %}\n'
+    '{{ _("Progress of %(name)s", name=who) }}|'
+    '{{ ngettext("%(num)s exercise", "%(num)s exercises", m) }}|'
+    '{{ pgettext("verb", "Change") }}|{{ gettext("100%% done") }}\n'
+    "{% endfor %}{% endblock %}"
+)
 
 
 def test_translations_escape_their_variables_and_format_like_jinjas_new_style(app):
@@ -21,7 +25,8 @@ def test_translations_escape_their_variables_and_format_like_jinjas_new_style(ap
     assert lines[0] == "Voortgang van &lt;b&gt;Sanne&lt;/b&gt;|1 oefening|Aanpassen|100% done"
     assert lines[1].split("|")[1] == "2 oefeningen"
     with app.test_request_context(), force_locale("en"):
-        assert "Progress of &lt;b&gt;Sanne&lt;/b&gt;|2 exercises" in render_template_string(TEMPLATE)
+        english = render_template_string(TEMPLATE)
+    assert "Progress of &lt;b&gt;Sanne&lt;/b&gt;|2 exercises" in english
 
 
 def test_a_translation_inside_a_loop_does_not_copy_the_template_context(app, monkeypatch):
