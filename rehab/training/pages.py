@@ -91,7 +91,7 @@ def exercise_charts(
     result = []
     locale = str(get_locale())
     for series in metrics.exercises if only is None else only:
-        points = [p for p in series.points if not p.skipped]
+        points = _done(series)
         if not points:
             continue
         lines, whole = chart_views.dose_lines(points)
@@ -247,7 +247,7 @@ def progress_context(
     if since is not None:
         sessions = [item for item in sessions if item.session.session_date >= since]
         check_ins = [c for c in check_ins if c.check_date >= since]
-        series = [s for s in series if any(p.day >= since and not p.skipped for p in s.points)]
+        series = [s for s in series if any(p.day >= since for p in _done(s))]
     return {
         "programme": programme,
         "phase": programme_services.current_phase(programme) if programme else None,
@@ -270,7 +270,6 @@ def progress_context(
         ],
         "sessions": sessions,
         "check_ins": check_ins,
-        "recent_since": since,
         "recent_weeks": PROGRESS_RECENT_WEEKS,
         "hidden": {
             "sessions": len(metrics.sessions) - len(sessions),
@@ -282,9 +281,14 @@ def progress_context(
     }
 
 
+def _done(series) -> list:
+    """The exercise's logged points that were done (a skipped one has no dose to chart)."""
+    return [p for p in series.points if not p.skipped]
+
+
 def _charted(series_list) -> int:
-    """How many of the exercises would have a dose chart (one logged, not skipped)."""
-    return sum(1 for s in series_list if any(not p.skipped for p in s.points))
+    """How many of the exercises would have a dose chart (one done, not skipped)."""
+    return sum(1 for s in series_list if _done(s))
 
 
 def _dose_name(series) -> str:
