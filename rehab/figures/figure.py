@@ -21,7 +21,8 @@ many millimetres above the floor; ``travel = 700`` sets a pose that far ahead of
 start (a hop forward lands where it lands, not on the spot it took off from). ``roll = 40``
 turns the whole body about its own long axis before the tilt (lying: the pelvis and legs
 rolled to the near side, with ``spine_turn = -40`` keeping the shoulders flat; standing:
-facing another way, seen from above).
+facing another way, seen from above); ``lean = 40`` tips it about its own front-to-back
+axis first, the near side down (sitting on one buttock).
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ class Stage:
     air: float = 0.0  # mm off the support: a hop's or a jump's flight
     travel: float = 0.0  # mm ahead of where the start pose stands
     roll: float = 0.0  # degrees about the body's own long axis
+    lean: float = 0.0  # degrees about its front-to-back axis, the near side down
 
 
 @dataclass
@@ -139,7 +141,13 @@ class Figure:
         first = self.stages_data["start"]
         scenes = {
             "start": place(
-                first.pose, self.view, first.rest, self.props, air=first.air, roll=first.roll
+                first.pose,
+                self.view,
+                first.rest,
+                self.props,
+                air=first.air,
+                roll=first.roll,
+                lean=first.lean,
             )
         }
         for name, stage in self.stages_data.items():
@@ -154,6 +162,7 @@ class Figure:
                     air=stage.air,
                     travel=stage.travel,
                     roll=stage.roll,
+                    lean=stage.lean,
                 )
         return scenes
 
@@ -223,6 +232,7 @@ def _pose(values: dict) -> Pose:
     merged.pop("air", None)
     merged.pop("travel", None)
     merged.pop("roll", None)
+    merged.pop("lean", None)
     tilt = float(merged.get("tilt", 0.0))
     pose = pose_from({k: v for k, v in merged.items() if k != "tilt"} | {"tilt": tilt})
     angles = dict(pose.angles)
@@ -254,7 +264,9 @@ def _worst_gap(
     try:
         travel = float(values.get("travel", 0.0))
         roll = float(values.get("roll", 0.0))
-        scene = place(_pose(values), view, rest, props, fixed, air=air, travel=travel, roll=roll)
+        lean = float(values.get("lean", 0.0))
+        pose = _pose(values)
+        scene = place(pose, view, rest, props, fixed, air=air, travel=travel, roll=roll, lean=lean)
     except (PoseError, SceneError):
         return math.inf
     worst = max(contact_errors(scene, rest, air).values())
@@ -357,7 +369,13 @@ def figure_from(data: dict) -> Figure:
         if stage != "start" and "start" in stages:
             first = stages["start"]
             fixed = place(
-                first.pose, view, first.rest, tuple(props), air=first.air, roll=first.roll
+                first.pose,
+                view,
+                first.rest,
+                tuple(props),
+                air=first.air,
+                roll=first.roll,
+                lean=first.lean,
             )
         try:
             # ``fitted`` holds the angles the fit found (scripts/fit_figures.py writes them),
@@ -377,7 +395,12 @@ def figure_from(data: dict) -> Figure:
             roll = float(values.get("roll", 0.0))
             if not -180.0 <= roll <= 180.0:
                 raise FigureError(f"{stage}: roll {roll:g} is not -180..180 degrees")
-            stages[stage] = Stage(pose=_pose(values), rest=rest, air=air, travel=travel, roll=roll)
+            lean = float(values.get("lean", 0.0))
+            if not -60.0 <= lean <= 60.0:
+                raise FigureError(f"{stage}: lean {lean:g} is not -60..60 degrees")
+            stages[stage] = Stage(
+                pose=_pose(values), rest=rest, air=air, travel=travel, roll=roll, lean=lean
+            )
         except (PoseError, SceneError) as exc:
             raise FigureError(f"{stage}: {exc}") from exc
     if "start" not in stages:

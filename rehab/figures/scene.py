@@ -110,16 +110,24 @@ class Scene:
 
 
 def _space(
-    points, view: str, tilt: float, roll: float = 0.0
+    points, view: str, tilt: float, roll: float = 0.0, lean: float = 0.0
 ) -> dict[str, tuple[float, float, float]]:
-    """The body in space as (across the picture, up, towards the camera): rolled about its
-    own long axis, then turned by its tilt about the axis to the side camera (side, top,
-    top-front, plan, end) or to the front camera (front, facing). The camera of top and plan
-    is over the side of the side view; of top-front over the end the body faces (in front
-    of a standing figure, at the feet of one lying on its back with its head to the left);
-    of end at the other end (the head of that figure), level."""
+    """The body in space as (across the picture, up, towards the camera): leant about its
+    own front-to-back axis (positive: the near side down, as a sitting body's weight shifts
+    onto one buttock), rolled about its own long axis, then turned by its tilt about the
+    axis to the side camera (side, top, top-front, plan, end) or to the front camera (front,
+    facing). The camera of top and plan is over the side of the side view; of top-front
+    over the end the body faces (in front of a standing figure, at the feet of one lying on
+    its back with its head to the left); of end at the other end (the head of that figure),
+    level."""
     a, r = math.radians(-tilt), math.radians(roll)
     cos, sin = math.cos(a), math.sin(a)
+    if lean:
+        b = math.radians(lean)
+        points = {
+            name: (x0, y * math.cos(b) - z0 * math.sin(b), y * math.sin(b) + z0 * math.cos(b))
+            for name, (x0, y, z0) in points.items()
+        }
     placed = {}
     for name, (x0, y, z0) in points.items():
         x = x0 * math.cos(r) + z0 * math.sin(r)
@@ -185,6 +193,7 @@ def place(
     air: float = 0.0,
     travel: float = 0.0,
     roll: float = 0.0,
+    lean: float = 0.0,
 ) -> Scene:
     """Project the pose and set it down on what it rests on.
 
@@ -196,7 +205,7 @@ def place(
     """
     if view not in VIEWS:
         raise SceneError(f"unknown view {view}")
-    space = _space(joints(pose), view, pose.tilt, roll)
+    space = _space(joints(pose), view, pose.tilt, roll, lean)
     space.pop("neck_top")
     flat = _picture(space, view)
     if not rest:

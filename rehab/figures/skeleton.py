@@ -86,6 +86,11 @@ RANGES: dict[str, tuple[float, float]] = {
     # back's straight leg reaches out to the side from hands and knees (a stretch).
     "hip_abd": (-30.0, 60.0),
     "hip_turn": (-45.0, 45.0),  # rotation: moves the shank sideways when the knee is bent
+    # The same rotation about the thigh itself (positive external, negative internal;
+    # Magee: lateral 40-60, medial 30-40), for a thigh held forward or out: hip_turn swings
+    # the shank about the body's long axis (with the thigh out to the side, hip_turn 0 is
+    # not the hip's neutral; the 90/90 figure's test measures the rotation in space).
+    "hip_roll": (-40.0, 60.0),
     "knee": (0.0, 150.0),
     "ankle": (-50.0, 40.0),  # dorsiflexion 20 active; 40 with body weight over the knee
     # Finer joints, all 0 in the anatomical position (a figure that does not name them draws
@@ -120,6 +125,7 @@ SIDED = (
     "hip",
     "hip_abd",
     "hip_turn",
+    "hip_roll",
     "knee",
     "ankle",
     "retraction",
@@ -369,6 +375,14 @@ def joints(pose: Pose) -> dict[str, Vec]:
             foot |= _arch(heel, forward, sole, s("arch"))
         if s("eversion"):
             foot = _evert(foot, ankle, forward, sole, s("eversion"), sign)
+        if s("hip_roll"):
+            # The shank and foot turned about the thigh (hip to knee), like shoulder_roll.
+            axis = _unit(points[f"knee_{side}"], hip)
+            turn = sign * s("hip_roll")
+            foot = {
+                name: _about(point, points[f"knee_{side}"], axis, turn)
+                for name, point in ({"ankle": ankle} | foot).items()
+            }
         for name, point in foot.items():
             points[f"{name}_{side}"] = point
     return points
@@ -382,7 +396,8 @@ def _unit(tip: Vec, base: Vec) -> Vec:
 
 def _about(point: Vec, centre: Vec, axis: Vec, degrees: float) -> Vec:
     """A point turned about an axis through a centre (Rodrigues): the forearm about the
-    upper arm. Positive turns the forearm out (to the side's outside when the arm hangs)."""
+    upper arm, the shank about the thigh. Positive turns the forearm out (to the side's
+    outside when the arm hangs) and a bent knee's foot in (the hip's external rotation)."""
     a = math.radians(degrees)
     v = tuple(p - c for p, c in zip(point, centre, strict=True))
     across = _cross(axis, v)  # type: ignore[arg-type]

@@ -147,6 +147,52 @@ def test_eversion_turns_the_toes_out_and_inversion_in(side, lateral):
     assert out[f"toe_{other}"] == still[f"toe_{other}"]
 
 
+LEG = ("knee", "ankle", "heel", "midfoot", "toe")
+SITTING = {"hip": 90, "knee": 90, "hip_abd": 20, "ankle": 10, "eversion": 5, "arch": 4}
+
+
+def test_a_hip_roll_of_zero_draws_exactly_as_before():
+    for pose in ({}, SITTING, {"hip_near": 60, "hip_turn_near": 30, "knee_near": 120}):
+        assert joints(pose_from(pose | {"hip_roll": 0})) == joints(pose_from(pose))
+
+
+@pytest.mark.parametrize("side, medial", [("near", -1.0), ("far", 1.0)])
+def test_an_external_hip_roll_turns_the_bent_knees_foot_inwards_about_the_thigh(side, medial):
+    forward = {f"hip_{side}": 90, f"knee_{side}": 90}
+    still = joints(pose_from(forward))
+    out = joints(pose_from(forward | {f"hip_roll_{side}": 45}))
+    inward = joints(pose_from(forward | {f"hip_roll_{side}": -30}))
+    ankle = still[f"ankle_{side}"]
+    # External rotation: the foot swings medially (across the body), internal laterally.
+    moved = medial * (out[f"ankle_{side}"][2] - ankle[2])
+    assert moved == pytest.approx(LENGTH["shank"] * math.sqrt(0.5))
+    assert medial * (inward[f"ankle_{side}"][2] - ankle[2]) < -200.0
+    # A turn about the thigh: the hip and knee stay, every length is kept.
+    assert out[f"knee_{side}"] == still[f"knee_{side}"]
+    assert segment_lengths(out) == pytest.approx(segment_lengths(still))
+    for part in LEG[1:]:
+        name = f"{part}_{side}"
+        knee = still[f"knee_{side}"]
+        assert math.dist(out[name], knee) == pytest.approx(math.dist(still[name], knee))
+
+
+def test_hip_rolls_of_the_two_sides_are_mirror_images():
+    bent = SITTING | {"hip_turn": -20}
+    near = joints(pose_from(bent | {"hip_roll_near": 50, "hip_roll_far": -35}))
+    far = joints(pose_from(bent | {"hip_roll_near": -35, "hip_roll_far": 50}))
+    for part in LEG:
+        a, b = near[f"{part}_near"], far[f"{part}_far"]
+        assert _close(a, (b[0], b[1], -b[2]))
+
+
+@pytest.mark.parametrize("angle", [65, -45])
+def test_a_hip_roll_beyond_the_hips_rotation_is_refused(angle):
+    # Magee: lateral rotation 40-60, medial 30-40.
+    assert RANGES["hip_roll"] == (-40.0, 60.0)
+    with pytest.raises(PoseError, match="outside"):
+        pose_from({"hip_roll_near": angle})
+
+
 def test_the_arch_lifts_the_midfoot_and_draws_the_ball_of_the_foot_towards_the_heel():
     still = joints(pose_from({}))
     lifted = joints(pose_from({"arch": 6}))

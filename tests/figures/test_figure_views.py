@@ -9,6 +9,7 @@ import re
 import pytest
 
 from rehab.figures.figure import FigureError, figure_from
+from rehab.figures.library import builtin_figure
 from rehab.figures.render import render_animated, render_still
 from rehab.figures.scene import ELEVATION, PROP_SIZES, nearness
 from rehab.figures.skeleton import HIP_SPAN, LENGTH, SHOULDER_SPAN, PoseError, joints, pose_from
@@ -222,3 +223,75 @@ def test_facing_draws_a_forearm_in_front_of_the_chest_over_the_trunk():
     grey = 'stroke="#c9d1d9"'  # the far limbs' fill
     assert front.index(grey) < front.index("<polygon")  # behind the trunk
     assert facing.index(grey) > facing.index("<polygon")  # in front of it
+
+
+def test_a_lean_tips_the_near_side_down_and_zero_draws_as_before():
+    sitting = {"hip": 90, "knee": 90, "flat_feet": False, "rest": ["pelvis"]}
+    plain = figure_from({"view": "top", "start": sitting})
+    zero = figure_from({"view": "top", "start": sitting | {"lean": 0}})
+    assert render_still(zero, "start") == render_still(plain, "start")
+    leant = figure_from({"view": "top", "start": sitting | {"lean": 30, "rest": ["hip_near"]}})
+    space = leant.scene("start").space
+    assert space["hip_far"][1] - space["hip_near"][1] == pytest.approx(HIP_SPAN * 0.5)
+    with pytest.raises(FigureError, match="lean"):
+        figure_from({"view": "top", "start": sitting | {"lean": 70}})
+
+
+def _floor_angle(scene, a: str, b: str) -> float:
+    """The direction from a to b on the floor (degrees), seen from above."""
+    (ax, _ay, ad), (bx, _by, bd) = scene.space[a], scene.space[b]
+    return math.degrees(math.atan2(bd - ad, bx - ax))
+
+
+def _turn_about_thigh(points, side: str) -> float:
+    """The hip's rotation measured in space (positive external): the shank against the
+    one that hangs straight down from the thigh, about the thigh itself."""
+    hip, knee, ankle = (points[f"{name}_{side}"] for name in ("hip", "knee", "ankle"))
+    thigh = [k - h for k, h in zip(knee, hip, strict=True)]
+    length = math.sqrt(sum(v * v for v in thigh))
+    u = [v / length for v in thigh]
+
+    def across(v):
+        dot = sum(a * b for a, b in zip(v, u, strict=True))
+        return [a - dot * b for a, b in zip(v, u, strict=True)]
+
+    down, shank = (
+        across((0.0, -1.0, 0.0)),
+        across([a - k for a, k in zip(ankle, knee, strict=True)]),
+    )
+    cross = (
+        down[1] * shank[2] - down[2] * shank[1],
+        down[2] * shank[0] - down[0] * shank[2],
+        down[0] * shank[1] - down[1] * shank[0],
+    )
+    sine = sum(c * v for c, v in zip(cross, u, strict=True))
+    cosine = sum(a * b for a, b in zip(down, shank, strict=True))
+    return (1.0 if side == "near" else -1.0) * math.degrees(math.atan2(sine, cosine))
+
+
+def test_the_90_90_sit_has_one_shin_across_in_front_and_one_behind_within_the_hips_range():
+
+    figure = builtin_figure("hip-90-90-switch")
+    for stage, front, back in (("start", "near", "far"), ("end", "far", "near")):
+        scene = figure.scene(stage)
+        pose = figure.stages_data[stage].pose
+        front_thigh = _floor_angle(scene, f"hip_{front}", f"knee_{front}")
+        back_thigh = _floor_angle(scene, f"hip_{back}", f"knee_{back}")
+        front_shin = _floor_angle(scene, f"knee_{front}", f"ankle_{front}")
+        back_shin = _floor_angle(scene, f"knee_{back}", f"ankle_{back}")
+
+        def apart(a, b):
+            return abs((a - b + 180.0) % 360.0 - 180.0)
+
+        # About 90/90: the thighs at right angles, the front shin across in front along
+        # the back thigh, the back shin pointing back, away from the front thigh.
+        assert 80 < apart(front_thigh, back_thigh) < 100, stage
+        assert apart(front_shin, back_thigh) < 10, stage
+        assert apart(back_shin, front_thigh + 180.0) < 20, stage
+        # Both shins and thighs lie on the floor (the contacts), the back hip lifted.
+        assert scene.bottom(f"hip_{back}") > 60, stage
+        # The hips turn within Magee's ranges (lateral 40-60, medial 30-40), measured in
+        # space about the thigh, the pelvis's lean doing the rest.
+        points = joints(pose)
+        assert 45 < _turn_about_thigh(points, front) <= 60, stage
+        assert -40 <= _turn_about_thigh(points, back) < -30, stage
