@@ -117,11 +117,14 @@ def write_pending_reads(response: Response) -> Response:
 
     Anything a view left uncommitted is rolled back first: services commit their own work,
     so an uncommitted change here is a half-finished action that must not be written.
+    The page's objects are detached as they are (still readable, no longer refreshed).
     """
     reads = g.pop("audit_reads", None)
     if not reads or response.status_code >= 500:
         return response
-    db.session.rollback()
+    # Closing rolls back as rollback() would, but lets go of the page's objects instead of
+    # expiring each one (a progress page holds about 900): nothing reads them after this.
+    db.session.close()
     # Reads through the API say so (rehab.api.access sets the channel).
     channel = g.get("audit_channel")
     for (action, patient_id, object_type, object_id, clinic_id), summary in reads:

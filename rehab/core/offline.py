@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -109,16 +110,26 @@ def offline_page():
 def owner_marker(user) -> str:
     """An opaque name for a user, the same on every log-in: a page kept on the phone, or a
     session waiting there to be sent, belongs to this marker only."""
+    return _marker(user.id)
+
+
+def _marker(user_id: int) -> str:
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"owner:{user.id}".encode(), hashlib.sha256).hexdigest()[:24]
+    return hmac.new(key, f"owner:{user_id}".encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def owner_header(response: Response) -> Response:
-    """Say whose page this is (see the module's docstring)."""
+    """Say whose page this is (see the module's docstring).
+
+    Read from the login as loaded, not from the user's row: after a view has committed, the
+    row's attributes would be read from the database again for this header alone.
+    """
     if response.mimetype == "text/html":
-        if current_user and current_user.is_authenticated:
-            response.headers["X-Rehab-Owner"] = owner_marker(current_user)
-        else:
+        user = current_user._get_current_object() if current_user else None
+        identity = sa.inspect(user, raiseerr=False) if user is not None else None
+        if identity is not None and identity.identity is not None:
+            response.headers["X-Rehab-Owner"] = _marker(identity.identity[0])
+        else:  # nobody logged in (or logged out during this request)
             response.headers["X-Rehab-Owner"] = ""
     return response
 

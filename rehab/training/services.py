@@ -240,14 +240,17 @@ def log_session(
     *,
     today: dt.date,
     programme: Programme | None = None,
+    key_checked: bool = False,
 ) -> tuple[TrainingSession, bool]:
     """Store a session with its exercises; returns (session, created).
 
     The same submission key twice (double tap, resend, back button) returns the stored
     session: the unique index decides when two requests race. ``programme`` is the
-    patient's active programme when the caller has just loaded it (the today page has).
+    patient's active programme when the caller has just loaded it (the today page has);
+    ``key_checked`` says the caller has just looked the key up and found no session (the
+    race is still the index's to decide).
     """
-    stored = session_by_key(entry.submission_key)
+    stored = None if key_checked else session_by_key(entry.submission_key)
     if stored is not None:
         return _same_patient(stored, patient), False
     _check_date(entry.session_date, today)

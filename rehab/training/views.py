@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from flask import (
     abort,
     flash,
@@ -94,7 +95,9 @@ def today():
     if request.method == "POST" and plan.has_programme:
         stored = services.session_by_key(form.submission_key.data or "")
         if stored is not None:
-            return _saved(stored, patient, created=False)
+            if stored.patient_id != patient.id:
+                abort(409)
+            return _saved(stored.id, created=False)
         prepare_session_form(form, plan.allowed, day)
         if form.validate():
             try:
@@ -104,11 +107,14 @@ def today():
                     entry_from_form(form, plan.allowed),
                     today=day,
                     programme=plan.programme,
+                    key_checked=True,
                 )
             except services.LoggingRefused as refused:
                 _refusal_to_form(form, refused)
             else:
-                return _saved(session, patient, created=created)
+                # The id without reading the committed row again (log_session checked whose
+                # it is; so did the look-up above for a stored one).
+                return _saved(sa.inspect(session).identity[0], created=created)
         if _wants_json():
             # A session kept on the phone while offline, sent now: say why it was refused.
             return jsonify(status="refused", errors=_form_messages(form)), 422
@@ -151,10 +157,8 @@ def _form_messages(form) -> list[str]:
     return list(dict.fromkeys(messages))
 
 
-def _saved(session, patient, *, created: bool):
-    if session.patient_id != patient.id:
-        abort(409)
-    url = url_for("training.session_detail", session_id=session.id)
+def _saved(session_id: int, *, created: bool):
+    url = url_for("training.session_detail", session_id=session_id)
     if _wants_json():
         return jsonify(status="saved", created=created, url=url)
     if created:
