@@ -43,10 +43,14 @@ def rolling_mean(loads: Sequence[float | None], days: int) -> list[float | None]
     """Mean load of the ``days`` days ending on each day; None if too early or a day is missing."""
     _check_loads(loads)
     means: list[float | None] = []
-    for t in range(len(loads)):
-        window = loads[t - days + 1 : t + 1] if t >= days - 1 else []
-        known = [load for load in window if load is not None]
-        means.append(sum(known) / days if window and len(known) == days else None)
+    missing = 0  # missing days in the window ending on day t
+    for t, load in enumerate(loads):
+        missing += load is None
+        if t >= days:
+            missing -= loads[t - days] is None
+        complete = t >= days - 1 and not missing
+        # The window summed as it stands (not a running total): the same sum, bit for bit.
+        means.append(sum(loads[t - days + 1 : t + 1]) / days if complete else None)
     return means
 
 

@@ -164,3 +164,17 @@ def test_scaling_all_loads_leaves_the_ratio_unchanged(loads, factor):
 def test_fewer_than_28_days_never_give_a_ratio(loads):
     for ratio in RATIOS:
         assert ratio(loads)[:27] == [None] * min(27, len(loads))
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.floats(0, 2000, allow_nan=False)), max_size=70),
+    st.integers(1, 30),
+)
+def test_rolling_mean_is_the_mean_of_each_complete_window(loads, days):
+    """Day t: the mean of days t−N+1..t when all N are known (the definition, written out)."""
+    expected = []
+    for t in range(len(loads)):
+        window = loads[t - days + 1 : t + 1] if t >= days - 1 else []
+        complete = len(window) == days and None not in window
+        expected.append(sum(window) / days if complete else None)
+    assert rolling_mean(loads, days) == expected
