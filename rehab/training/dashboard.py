@@ -80,11 +80,7 @@ def dashboard_statement(actor, scope: str):
             func.min(severity_order()).label("rank"),
             func.count(Alert.id).label("count"),
         )
-        .where(
-            Alert.clinic_id == actor.clinic_id,
-            Alert.acknowledged_at.is_(None),
-            Alert.patient_id.in_(shown),
-        )
+        .where(Alert.acknowledged_at.is_(None), Alert.patient_id.in_(shown))
         .group_by(Alert.patient_id)
         .subquery()
     )

@@ -182,6 +182,13 @@ class Alert(db.Model):
             sqlite_where=text("acknowledged_at IS NULL"),
             postgresql_where=text("acknowledged_at IS NULL"),
         ),
+        # The dashboard's open alerts of the patients it lists (a caseload, not a clinic).
+        Index(
+            "ix_alerts_open_by_patient",
+            "patient_id",
+            sqlite_where=text("acknowledged_at IS NULL"),
+            postgresql_where=text("acknowledged_at IS NULL"),
+        ),
         Index("ix_alerts_patient_created", "patient_id", "created_at"),
     )
 
