@@ -14,9 +14,10 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from flask_babel import force_locale, get_locale
+from markupsafe import Markup, escape
 
 from rehab.core.i18n import format_date, ngettext
 from rehab.core.i18n import gettext as _
@@ -98,6 +99,38 @@ class ChartView:
         if self.print_columns:
             return self.print_columns, self.print_rows
         return self.columns, self.rows
+
+    @property
+    def numbers_table(self) -> Markup:
+        """The numbers as the page's table (templates/macros/charts.html)."""
+        return numbers_table(self.title, self.columns, self.rows)
+
+
+# A half-year chart's table has hundreds of cells; the same numbers make the same table, so
+# it is written once per chart and language (a table is a few KB: at most ~2 MB a process).
+NUMBER_TABLES_KEPT = 512
+
+
+@lru_cache(maxsize=NUMBER_TABLES_KEPT)
+def numbers_table(title: str, columns: tuple, rows: tuple) -> Markup:
+    """A chart's numbers as an HTML table: a caption for screen readers, a header row, and
+    per row its first cell as the row's header (alignment and weight come from rehab.css,
+    .chart-numbers: a class on each cell was half the page's table bytes)."""
+    head = "".join(f'<th scope="col">{escape(column)}</th>' for column in columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<th scope="row">{escape(cell)}</th>' if i == 0 else f"<td>{escape(cell)}</td>"
+            for i, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return Markup(  # noqa: S704 (every text escaped above)
+        '<table class="table table-sm tabular mb-0">'
+        f'<caption class="visually-hidden">{escape(title)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def _day(day: dt.date) -> str:

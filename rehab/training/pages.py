@@ -70,6 +70,7 @@ def clear_chart_caches() -> None:
     """Forget every drawn chart (benchmarks time a first drawing with this)."""
     _metric_charts.cache_clear()
     _dose_chart.cache_clear()
+    chart_views.numbers_table.cache_clear()
 
 
 def metric_charts(metrics: PatientMetrics, *, width: int) -> dict[str, ChartView]:
