@@ -122,6 +122,9 @@ def write_pending_reads(response: Response) -> Response:
     reads = g.pop("audit_reads", None)
     if not reads or response.status_code >= 500:
         return response
+    # The actor, their row read again now if the view's commit expired it: after the close
+    # below it could no longer be read (one statement, as the reload after a rollback was).
+    actor = current_user._get_current_object() if current_user.is_authenticated else None
     # Closing rolls back as rollback() would, but lets go of the page's objects instead of
     # expiring each one (a progress page holds about 900): nothing reads them after this.
     db.session.close()
@@ -132,7 +135,7 @@ def write_pending_reads(response: Response) -> Response:
         db.session.add(
             _entry(
                 action,
-                None,
+                actor,
                 patient_id=patient_id,
                 object_type=object_type,
                 object_id=object_id,

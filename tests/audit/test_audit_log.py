@@ -90,3 +90,13 @@ def test_admin_sees_only_their_own_clinics_entries(client_for, world):
     client_for("other_therapist").get(f"/patients/{world.foreign_patient.id}")
     html = client_for("admin").get("/audit/?action=view").text
     assert world.other_therapist.full_name not in html
+
+
+def test_a_read_after_a_view_that_committed_names_its_actor(client_for, world):
+    """The CSV export commits its own entry, which expires the administrator's row; the read
+    noted for the page is written after the view and still says who read."""
+    response = client_for("admin").get(f"/exports/patients/{world.patient.id}/sessions.csv")
+    assert response.status_code == 200
+    reads = entries(action="view", patient_id=world.patient.id)
+    assert reads
+    assert {(e.actor_id, e.actor_name) for e in reads} == {(world.admin.id, world.admin.full_name)}
