@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from rehab.exercises.services import load_library
 from rehab.extensions import db
-from rehab.programmes import builtin, services
+from rehab.programmes import builtin, services, templates
 from rehab.programmes.dosing import change_dose
 from rehab.programmes.library import exercises_by_slug
 from rehab.programmes.models import PhaseChange, PrescriptionVersion, Programme
@@ -82,15 +82,15 @@ def seed(demo) -> None:
         (daan, fatima, "low-back-recurrent", 2, 1),
     ]
     for patient, therapist, slug, weeks_ago, phase_number in plans:
-        programme = services.create_programme(therapist, patient, source=f"builtin:{slug}")
+        programme = templates.create_programme(therapist, patient, source=f"builtin:{slug}")
         programme = services.load_tree(programme.id)
         _start(programme, therapist, today - dt.timedelta(weeks=weeks_ago), phase_number, today)
         if patient is sanne:
             _sanne_details(programme, pieter, today)
-    services.create_programme(fatima, lotte, source="builtin:core-stability")
+    templates.create_programme(fatima, lotte, source="builtin:core-stability")
     db.session.flush()
     sanne_programme = services.active_programme(sanne.id)
-    services.save_as_template(
+    templates.save_as_template(
         pieter,
         sanne_programme,
         title="Lage rug – standaard Fysio Demo",

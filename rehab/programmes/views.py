@@ -14,7 +14,17 @@ from rehab.core.pages import filter_args, page_arg
 from rehab.core.vocabulary import EXERCISE_CATEGORIES, PROGRESSION_MODES, RULE_KINDS
 from rehab.extensions import db
 from rehab.patients.services import own_patient_record, patient_for
-from rehab.programmes import bp, builtin, library, reasons, services
+from rehab.programmes import (
+    bp,
+    builtin,
+    library,
+    lifecycle,
+    phases,
+    prescriptions,
+    reasons,
+    services,
+)
+from rehab.programmes import templates as programme_templates
 from rehab.programmes.advancement import phase_status
 from rehab.programmes.forms import (
     ActivateForm,
@@ -87,7 +97,7 @@ def _source_choices(clinic_id: int, language: str) -> list[tuple[str, str]]:
     pairs = [("blank", _("An empty programme"))]
     for template in builtin.builtin_templates().values():
         pairs.append((f"builtin:{template.slug}", _("Built-in: %(t)s", t=template.title(language))))
-    for template_id, title in services.clinic_template_choices(clinic_id):
+    for template_id, title in programme_templates.clinic_template_choices(clinic_id):
         pairs.append((f"clinic:{template_id}", _("Clinic template: %(t)s", t=title)))
     return pairs
 
@@ -102,7 +112,7 @@ def new(patient_id: int):
         form.source.data = request.args["source"]
     if form.validate_on_submit():
         try:
-            programme = services.create_programme(
+            programme = programme_templates.create_programme(
                 current_user, patient, source=form.source.data, title=form.title.data
             )
         except BuilderError as error:
@@ -160,7 +170,7 @@ def activate(programme_id: int):
     if programme.is_template or not form.validate_on_submit():
         abort(400)
     try:
-        services.activate(
+        lifecycle.activate(
             current_user, programme, form.version.data,
             complete_previous=form.complete_previous.data,
         )  # fmt: skip
@@ -181,7 +191,7 @@ def complete(programme_id: int):
     if programme.is_template or not form.validate_on_submit():
         abort(400)
     try:
-        services.complete(
+        lifecycle.complete(
             current_user, programme, form.version.data, conclusion=form.conclusion.data
         )
     except ProgrammeChanged:
@@ -205,7 +215,7 @@ def change_phase(programme_id: int):
         return redirect(url_for(".show", programme_id=programme_id, _anchor="advance"))
     direction = "back" if form.direction.data == "back" else "next"
     try:
-        target = services.change_phase(
+        target = lifecycle.change_phase(
             current_user, programme, form.version.data, direction=direction, note=form.note.data
         )
     except ProgrammeChanged:
@@ -227,7 +237,7 @@ def tick_criterion(programme_id: int, criterion_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.tick_criterion(
+        phases.tick_criterion(
             current_user, programme, criterion, form.version.data, form.checked.data
         )
     except ProgrammeChanged:
@@ -301,7 +311,7 @@ def new_phase(programme_id: int):
         form.name.data = _("Phase %(n)s", n=len(programme.phases) + 1)
     if _submitted(form):
         try:
-            phase = services.add_phase(current_user, programme, form.version.data, form.values())
+            phase = phases.add_phase(current_user, programme, form.version.data, form.values())
         except ProgrammeChanged:
             return _conflict(programme_id)
         flash(_("Phase added. Now add its exercises."), "success")
@@ -321,7 +331,7 @@ def edit_phase(programme_id: int, phase_id: int):
         form.version.data = programme.version
     if _submitted(form):
         try:
-            services.update_phase(current_user, programme, phase, form.version.data, form.values())
+            phases.update_phase(current_user, programme, phase, form.version.data, form.values())
         except ProgrammeChanged:
             return _conflict(programme_id)
         except BuilderError as error:
@@ -357,7 +367,7 @@ def move_phase(programme_id: int, phase_id: int):
     phase = services.phase_of(programme, phase_id)
     return _button_action(
         programme_id,
-        lambda form: services.move_phase(
+        lambda form: phases.move_phase(
             current_user, programme, phase, form.version.data, form.direction.data or "down"
         ),
         anchor=f"phase-{phase.id}",
@@ -372,7 +382,7 @@ def delete_phase(programme_id: int, phase_id: int):
     phase = services.phase_of(programme, phase_id)
     return _button_action(
         programme_id,
-        lambda form: services.delete_phase(current_user, programme, phase, form.version.data),
+        lambda form: phases.delete_phase(current_user, programme, phase, form.version.data),
         success=_("Phase deleted."),
     )
 
@@ -399,7 +409,7 @@ def new_criterion(programme_id: int, phase_id: int):
         form.version.data = programme.version
     if _submitted(form):
         try:
-            services.add_criterion(current_user, programme, phase, form.version.data, form.cleaned)
+            phases.add_criterion(current_user, programme, phase, form.version.data, form.cleaned)
         except ProgrammeChanged:
             return _conflict(programme_id)
         flash(_("Exit criterion added."), "success")
@@ -423,7 +433,7 @@ def edit_criterion(programme_id: int, criterion_id: int):
         form.version.data = programme.version
     if _submitted(form):
         try:
-            services.update_criterion(
+            phases.update_criterion(
                 current_user, programme, criterion, form.version.data, form.cleaned
             )
         except ProgrammeChanged:
@@ -445,9 +455,7 @@ def delete_criterion(programme_id: int, criterion_id: int):
     anchor = f"phase-{criterion.phase_id}"
     return _button_action(
         programme_id,
-        lambda form: services.delete_criterion(
-            current_user, programme, criterion, form.version.data
-        ),
+        lambda form: phases.delete_criterion(current_user, programme, criterion, form.version.data),
         success=_("Exit criterion deleted."),
         anchor=anchor,
     )
@@ -517,7 +525,7 @@ def new_prescription(programme_id: int, phase_id: int, exercise_id: int):
         form.version.data = programme.version
     if _submitted(form):
         try:
-            prescription = services.add_prescription(
+            prescription = prescriptions.add_prescription(
                 current_user, programme, phase, exercise, form.version.data, form.cleaned
             )
         except ProgrammeChanged:
@@ -545,7 +553,7 @@ def edit_prescription(programme_id: int, prescription_id: int):
         form.version.data = programme.version
     if _submitted(form):
         try:
-            changed = services.change_prescription(
+            changed = prescriptions.change_prescription(
                 current_user, programme, prescription, form.version.data, form.cleaned,
                 reason=form.reason.data,
             )  # fmt: skip
@@ -598,7 +606,7 @@ def move_prescription(programme_id: int, prescription_id: int):
         abort(404)
     return _button_action(
         programme_id,
-        lambda form: services.move_prescription(
+        lambda form: prescriptions.move_prescription(
             current_user, programme, prescription, form.version.data, form.direction.data or "down"
         ),
         anchor=f"rx-{prescription.id}",
@@ -616,7 +624,7 @@ def remove_prescription(programme_id: int, prescription_id: int):
     anchor = f"phase-{prescription.phase_id}"
 
     def remove(form):
-        archived = services.remove_prescription(
+        archived = prescriptions.remove_prescription(
             current_user, programme, prescription, form.version.data
         )
         flash(
@@ -641,7 +649,7 @@ def save_as_template(programme_id: int):
         form.title.data = programme.title
         form.description.data = programme.description
     if form.validate_on_submit():
-        template = services.save_as_template(
+        template = programme_templates.save_as_template(
             current_user, programme, title=form.title.data, description=form.description.data
         )
         flash(_("Saved as a clinic template. Colleagues can start programmes from it."), "success")
@@ -662,7 +670,7 @@ def rename_template(programme_id: int):
         form.version.data = template.version
     if _submitted(form):
         try:
-            services.rename_template(
+            programme_templates.rename_template(
                 current_user, template, form.version.data,
                 title=form.title.data, description=form.description.data,
             )  # fmt: skip
@@ -680,7 +688,7 @@ def delete(programme_id: int):
     form = _version_form()
     patient_id = programme.patient_id
     try:
-        services.delete_programme(current_user, programme, form.version.data)
+        lifecycle.delete_programme(current_user, programme, form.version.data)
     except ProgrammeChanged:
         return _conflict(programme_id)
     except BuilderError as error:
@@ -696,7 +704,7 @@ def delete(programme_id: int):
 @staff_required
 def templates():
     pagination = db.paginate(
-        services.clinic_templates_statement(current_user.clinic_id),
+        programme_templates.clinic_templates_statement(current_user.clinic_id),
         page=page_arg(),
         per_page=TEMPLATES_PAGE_SIZE,
         error_out=False,

@@ -221,16 +221,16 @@ def test_a_templates_band_colour_is_worded_in_the_readers_language(client_for, w
 
 
 def test_a_clinic_template_saved_from_a_programme_passes_both_languages_on(client_for, world):
-    from rehab.programmes import services
+    from rehab.programmes import templates
 
     load_library()
     programme = _build(client_for("therapist"), world.patient)  # Dutch
-    template = services.save_as_template(
+    template = templates.save_as_template(
         world.therapist, programme, title="Rug – onze standaard", description=None
     )
     world.other_patient.preferred_language = "en"
     db.session.commit()
-    copy = services.create_programme(
+    copy = templates.create_programme(
         world.therapist, world.other_patient, source=f"clinic:{template.id}"
     )
     db.session.expire_all()

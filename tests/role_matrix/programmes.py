@@ -12,7 +12,7 @@ STALE_DATA = {"version": 0, "direction": "up", "note": "x"}
 
 def extend_world(world) -> None:
     from rehab.extensions import db
-    from rehab.programmes.services import save_as_template
+    from rehab.programmes.templates import save_as_template
     from tests.factories import make_exercise
     from tests.programmes.factories import build_programme
 

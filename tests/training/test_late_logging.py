@@ -115,7 +115,7 @@ def test_an_exercise_added_today_cannot_be_logged_for_yesterday(client_for, worl
 def test_a_phase_that_starts_today_starts_its_doses_today(client_for, world):
     # Built weeks ago, the phase starts now: walking "5 minutes longer every week" counts
     # from today, not from the day the programme was built.
-    from rehab.programmes import services as programme_services
+    from rehab.programmes import lifecycle
     from tests.factories import make_programme
 
     programme = make_programme(world.patient, status="draft", phases=1)
@@ -126,6 +126,6 @@ def test_a_phase_that_starts_today_starts_its_doses_today(client_for, world):
                            minutes_per_week=5, target_duration_seconds=2400,
                            dose_since=days_ago(30))  # fmt: skip
     db.session.commit()
-    programme_services.activate(world.therapist, programme, programme.version)
+    lifecycle.activate(world.therapist, programme, programme.version)
     db.session.refresh(rx)
     assert rx.dose_since == today()
