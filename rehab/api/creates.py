@@ -30,6 +30,7 @@ from rehab.patients import services as patient_services
 from rehab.patients.forms import PatientForm
 from rehab.patients.models import Patient
 from rehab.patients.services import patient_for
+from rehab.training import check_ins, decisions
 from rehab.training import services as training
 from rehab.training.models import TrainingSession
 
@@ -130,8 +131,8 @@ def save_check_in(data, patient_id: int):
     patient = _own_record(patient_id)
     data["note"] = data["note"] or None
     try:
-        check_in, created = training.save_check_in(
-            _user(), patient, training.CheckInEntry(**data), today=clinic_today(patient.clinic)
+        check_in, created = check_ins.save_check_in(
+            _user(), patient, check_ins.CheckInEntry(**data), today=clinic_today(patient.clinic)
         )
     except training.LoggingRefused as refused:
         _refused({refused.field or "_schema": [refused.message]})
@@ -146,10 +147,10 @@ def decide_suggestion(data, patient_id: int, suggestion_id: int):
     """Accept (the prescription gets the suggested dose) or dismiss, with an optional note.
     An already decided suggestion, or one whose dose changed meanwhile, is a 409."""
     user = _user()
-    patient, suggestion = training.suggestion_for(user, patient_id, suggestion_id)
+    patient, suggestion = decisions.suggestion_for(user, patient_id, suggestion_id)
     try:
         if data["decision"] == "accept":
-            training.accept_suggestion(
+            decisions.accept_suggestion(
                 user,
                 patient,
                 suggestion,
@@ -157,8 +158,8 @@ def decide_suggestion(data, patient_id: int, suggestion_id: int):
                 note=data["note"] or None,
             )
         else:
-            training.dismiss_suggestion(user, patient, suggestion, data["note"] or None)
-    except training.DecisionRefused as refused:
+            decisions.dismiss_suggestion(user, patient, suggestion, data["note"] or None)
+    except decisions.DecisionRefused as refused:
         if str(refused) == "stale":
             abort(
                 409,

@@ -57,7 +57,7 @@ def caseload():
         error_out=False,
     )
     from rehab.programmes.services import programme_summaries
-    from rehab.training.services import latest_alerts
+    from rehab.training.open_items import latest_alerts
     from rehab.training.wording import ALERT_TITLES
 
     ids = [patient.id for patient in pagination.items]

@@ -18,7 +18,7 @@ from rehab.core.clock import clinic_today
 from rehab.extensions import db
 from rehab.patients.models import Patient, PatientStatus
 from rehab.programmes.models import Prescription, Programme, Suggestion
-from rehab.training import services
+from rehab.training import open_items
 from rehab.training.alerts import scan_clinic_daily, severity_order
 from rehab.training.evidence import AlertView, alert_exercise_ids, alert_view, exercise_names
 from rehab.training.models import Alert, TrainingSession
@@ -122,9 +122,9 @@ def dashboard_page(actor, *, scope: str, page: int) -> dict:
     )
     patients = list(pagination.items)
     ids = [p.id for p in patients]
-    shown_alerts = services.open_alerts(ids, per_patient=DASHBOARD_ALERTS_SHOWN)
-    alert_counts = services.open_alert_counts(ids)
-    suggestions = services.open_suggestions(ids)
+    shown_alerts = open_items.open_alerts(ids, per_patient=DASHBOARD_ALERTS_SHOWN)
+    alert_counts = open_items.open_alert_counts(ids)
+    suggestions = open_items.open_suggestions(ids)
     prescriptions = _prescriptions([s.prescription_id for s in suggestions])
     names = exercise_names(
         [p.exercise_id for p in prescriptions.values()]
@@ -139,7 +139,7 @@ def dashboard_page(actor, *, scope: str, page: int) -> dict:
         by_patient[suggestion.patient_id].append(
             _line(suggestion, prescriptions.get(suggestion.prescription_id), names)
         )
-    last = services.last_logged_days(ids)
+    last = open_items.last_logged_days(ids)
     programmes = _with_programme(ids)
     loads = _weekly_loads(ids, today)
     this_week, last_week = monday_of(today), monday_of(today) - dt.timedelta(weeks=1)

@@ -21,7 +21,7 @@ from rehab.programmes import services as programme_services
 from rehab.programmes.models import Suggestion
 from rehab.reports import chart_views, charts
 from rehab.reports.chart_views import ChartView
-from rehab.training import services
+from rehab.training import open_items, services
 from rehab.training.alerts import severity_order
 from rehab.training.evidence import (
     alert_exercise_ids,
@@ -220,7 +220,7 @@ def progress_context(
     prescriptions = services.current_prescriptions(programme)
     metrics = patient_metrics(patient, programme, end=end, weeks=weeks)
     evaluations = evaluate_prescriptions(patient, prescriptions, today=today)
-    suggestions = services.open_suggestions([patient.id])
+    suggestions = open_items.open_suggestions([patient.id])
     alerts = list(
         db.session.scalars(
             select(Alert)

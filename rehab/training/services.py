@@ -1,8 +1,10 @@
-"""Operations on what patients log: sessions, check-ins, and the therapist's decisions.
+"""Operations on what patients log: today's plan and the sessions logged against it.
 
 Services take the acting user and plain values, write the audit entry and commit once per
 user action. After a session or a check-in the patient's suggestions are recomputed and the
-patient's alerts scanned, in the same transaction.
+patient's alerts scanned, in the same transaction (``after_logging``). The morning check-in
+is in rehab.training.check_ins, the therapist's decisions in rehab.training.decisions, and
+what is open per patient (for lists of patients) in rehab.training.open_items.
 """
 
 from __future__ import annotations
@@ -15,13 +17,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import abort
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 
 from rehab.audit.services import Action, record
 from rehab.audit.summaries import Summary
-from rehab.core.concurrency import claim
 from rehab.exercises.models import Exercise
 from rehab.extensions import db
 from rehab.patients.models import Patient
@@ -30,11 +31,9 @@ from rehab.programmes import services as programme_services
 from rehab.programmes.models import (
     Phase,
     Prescription,
-    PrescriptionVersion,
     Programme,
-    Suggestion,
 )
-from rehab.training.models import Alert, CheckIn, ExerciseLog, TrainingSession
+from rehab.training.models import ExerciseLog, TrainingSession
 from rehab.training.schedule import (
     Schedule,
     due_prescriptions,
@@ -55,10 +54,6 @@ class LoggingRefused(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-class DecisionRefused(Exception):
-    """A suggestion or alert that was already decided, or whose dose changed meanwhile."""
 
 
 # --- the programme and today's plan ---------------------------------------------------------
@@ -253,7 +248,7 @@ def log_session(
     stored = None if key_checked else session_by_key(entry.submission_key)
     if stored is not None:
         return _same_patient(stored, patient), False
-    _check_date(entry.session_date, today)
+    check_logged_date(entry.session_date, today)
     programme = programme or active_programme(patient.id)
     allowed = {p.id: p for p in current_prescriptions(programme)}
     _check_prescriptions(entry.exercises, allowed)
@@ -305,7 +300,7 @@ def correct_session(
     """Correct a session on the day it was logged; exercises left blank are removed."""
     if not can_correct(session, patient, today):
         raise LoggingRefused(_refusal("correct_closed"))
-    _check_date(entry.session_date, today)
+    check_logged_date(entry.session_date, today)
     logged = {log.prescription_id: log for log in session.exercises}
     programme = active_programme(patient.id)
     allowed = {p.id: p for p in current_prescriptions(programme)}
@@ -359,7 +354,8 @@ def _same_patient(stored: TrainingSession, patient: Patient) -> TrainingSession:
     return stored
 
 
-def _check_date(day: dt.date, today: dt.date) -> None:
+def check_logged_date(day: dt.date, today: dt.date) -> None:
+    """A session or a check-in is logged for today or one of the last DAYS_BACK days."""
     from rehab.training.forms import DAYS_BACK
 
     if day > today:
@@ -501,95 +497,6 @@ def patient_sessions_statement(patient: Patient):
     )
 
 
-# --- the daily check-in -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckInEntry:
-    check_date: dt.date
-    morning_pain: int
-    stiffness_minutes: int
-    sleep_quality: str | None
-    worse_than_yesterday: bool | None
-    note: str | None = None
-    leg_pain_spreading: bool = False
-    numbness: bool = False
-    bladder_bowel: bool = False
-
-
-def check_in_on(patient: Patient, day: dt.date) -> CheckIn | None:
-    return db.session.scalar(
-        select(CheckIn).where(CheckIn.patient_id == patient.id, CheckIn.check_date == day)
-    )
-
-
-def recent_check_ins(patient: Patient, today: dt.date, days: int = 7) -> list[CheckIn]:
-    return list(
-        db.session.scalars(
-            select(CheckIn)
-            .where(
-                CheckIn.patient_id == patient.id,
-                CheckIn.check_date >= today - dt.timedelta(days=days),
-                CheckIn.check_date <= today,
-            )
-            .order_by(CheckIn.check_date.desc())
-        )
-    )
-
-
-def save_check_in(
-    actor, patient: Patient, entry: CheckInEntry, *, today: dt.date
-) -> tuple[CheckIn, bool]:
-    """One check-in per day: a second one for the same day updates it. Returns (row, created)."""
-    _check_date(entry.check_date, today)
-    check_in = check_in_on(patient, entry.check_date)
-    created = check_in is None
-    if created:
-        check_in = CheckIn(patient_id=patient.id, check_date=entry.check_date)
-        db.session.add(check_in)
-    _fill_check_in(check_in, entry)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # The same day was saved by another request a moment ago: update that one.
-        db.session.rollback()
-        check_in = check_in_on(patient, entry.check_date)
-        if check_in is None:
-            raise
-        created = False
-        _fill_check_in(check_in, entry)
-        db.session.flush()
-    record(
-        Action.CREATE if created else Action.UPDATE,
-        patient_id=patient.id,
-        object_type="check_in",
-        object_id=check_in.id,
-        summary=Summary.of(
-            "check_in_saved",
-            day=entry.check_date,
-            pain=entry.morning_pain,
-            stiffness_minutes=entry.stiffness_minutes,
-            sleep=entry.sleep_quality,
-            warning_signs=list(check_in.warning_signs),
-        ),
-        actor=actor,
-    )
-    after_logging(patient, today=today)
-    db.session.commit()
-    return check_in, created
-
-
-def _fill_check_in(check_in: CheckIn, entry: CheckInEntry) -> None:
-    check_in.morning_pain = entry.morning_pain
-    check_in.stiffness_minutes = entry.stiffness_minutes
-    check_in.sleep_quality = entry.sleep_quality
-    check_in.worse_than_yesterday = entry.worse_than_yesterday
-    check_in.leg_pain_spreading = entry.leg_pain_spreading
-    check_in.numbness = entry.numbness
-    check_in.bladder_bowel = entry.bladder_bowel
-    check_in.note = entry.note
-
-
 def after_logging(patient: Patient, *, today: dt.date, programme: Programme | None = None) -> None:
     """Recompute the patient's suggestions and scan their alerts (caller commits)."""
     from rehab.training.alerts import scan_alerts
@@ -597,271 +504,3 @@ def after_logging(patient: Patient, *, today: dt.date, programme: Programme | No
 
     refresh_suggestions(patient, today=today, programme=programme)
     scan_alerts(today=today, patient_ids=[patient.id])
-
-
-# --- the therapist's decisions ------------------------------------------------------------------
-
-
-def suggestion_for(actor, patient_id: int, suggestion_id: int) -> tuple[Patient, Suggestion]:
-    patient = patient_for(actor, patient_id, what="suggestion")
-    suggestion = db.session.scalar(
-        select(Suggestion).where(
-            Suggestion.id == suggestion_id, Suggestion.patient_id == patient.id
-        )
-    )
-    if suggestion is None:
-        abort(404)
-    return patient, suggestion
-
-
-def alert_for(actor, patient_id: int, alert_id: int) -> tuple[Patient, Alert]:
-    patient = patient_for(actor, patient_id, what="alert")
-    alert = db.session.scalar(
-        select(Alert).where(Alert.id == alert_id, Alert.patient_id == patient.id)
-    )
-    if alert is None:
-        abort(404)
-    return patient, alert
-
-
-def accept_suggestion(
-    actor,
-    patient: Patient,
-    suggestion: Suggestion,
-    *,
-    today: dt.date,
-    reason: str | None = None,
-    note: str | None = None,
-) -> PrescriptionVersion | None:
-    """Apply the suggested dose (or ladder step) as the prescription's next version.
-
-    The old dose stays in the prescription's history; a dose changed since the suggestion
-    was made refuses it (the therapist decides on what they saw). The decision is claimed
-    first, with one conditional write: of two decisions at the same moment one wins, the
-    other is refused ("closed") and writes nothing.
-    """
-    from rehab.programmes.dosing import DoseChanged, change_dose, from_snapshot
-    from rehab.programmes.reasons import accepted_values
-
-    if not _decide(suggestion, "accepted", actor, note):
-        raise DecisionRefused("closed")
-    prescription = db.session.get(Prescription, suggestion.prescription_id, populate_existing=True)
-    if prescription is None or prescription.current_version != suggestion.based_on_version:
-        db.session.rollback()
-        _set_aside(suggestion)
-        raise DecisionRefused("stale")
-    try:
-        version = change_dose(
-            prescription,
-            from_snapshot(suggestion.new_dose or {}),
-            actor=actor,
-            reason=reason,  # the therapist's own words, if any; the system's are a code
-            reason_code=None if reason else "suggestion_accepted",
-            reason_values=None if reason else accepted_values(suggestion),
-            exercise_id=suggestion.new_exercise_id,
-            suggestion_id=suggestion.id,
-            today=today,
-        )
-    except DoseChanged:  # the builder saved a new dose since the prescription was read
-        db.session.rollback()
-        _set_aside(suggestion)
-        raise DecisionRefused("stale") from None
-    record(
-        Action.UPDATE,
-        patient_id=patient.id,
-        object_type="suggestion",
-        object_id=suggestion.id,
-        summary=Summary.of(
-            "suggestion_accepted",
-            action=suggestion.action,
-            prescription_id=prescription.id,
-            from_version=suggestion.based_on_version,
-            to_version=prescription.current_version,
-        ),
-        actor=actor,
-    )
-    resolve_evidence_alerts(actor, patient, suggestion, note)
-    db.session.commit()
-    return version
-
-
-def dismiss_suggestion(actor, patient: Patient, suggestion: Suggestion, note: str | None) -> None:
-    if not _decide(suggestion, "dismissed", actor, note):
-        raise DecisionRefused("closed")
-    record(
-        Action.UPDATE,
-        patient_id=patient.id,
-        object_type="suggestion",
-        object_id=suggestion.id,
-        summary=Summary.of("suggestion_dismissed", action=suggestion.action, note=note or None),
-        actor=actor,
-    )
-    resolve_evidence_alerts(actor, patient, suggestion, note)
-    db.session.commit()
-
-
-def _decide(suggestion: Suggestion, status: str, actor, note: str | None) -> bool:
-    """Claim the decision: False (and nothing written) when it is no longer open."""
-    from rehab.core.db import utcnow
-
-    decided = claim(
-        suggestion,
-        Suggestion.status == "open",
-        status=status,
-        decided_by_id=actor.id,
-        decided_at=utcnow(),
-        note=note,
-    )
-    if not decided:
-        db.session.rollback()
-    return decided
-
-
-def _set_aside(suggestion: Suggestion) -> None:
-    """The dose changed since the suggestion was made: an open one is superseded (the
-    claimed decision was rolled back first; one decided meanwhile stays as it is)."""
-    claim(suggestion, Suggestion.status == "open", status="superseded")
-    db.session.commit()
-
-
-def evidence_alerts(suggestion: Suggestion) -> list[Alert]:
-    """The open alerts a suggestion rests on (rehab.training.evidence.rests_on)."""
-    from rehab.training.evidence import rests_on
-
-    if suggestion.action != "regress":
-        return []
-    alerts = db.session.scalars(
-        select(Alert).where(
-            Alert.patient_id == suggestion.patient_id,
-            Alert.kind == "pain_red",
-            Alert.acknowledged_at.is_(None),
-        )
-    ).all()
-    return [alert for alert in alerts if rests_on(suggestion, alert)]
-
-
-def resolve_evidence_alerts(actor, patient: Patient, suggestion: Suggestion, note: str | None):
-    """The decision on a suggestion answers the alerts that were its evidence: they are
-    acknowledged with the same note, pointing at the decision (one UPDATE; an alert someone
-    acknowledged meanwhile keeps their acknowledgement). Part of the caller's transaction."""
-    from rehab.core.db import utcnow
-
-    alerts = evidence_alerts(suggestion)
-    if not alerts:
-        return
-    db.session.execute(
-        update(Alert)
-        .where(Alert.id.in_([a.id for a in alerts]), Alert.acknowledged_at.is_(None))
-        .values(
-            acknowledged_at=utcnow(),
-            acknowledged_by_id=actor.id,
-            acknowledgement_note=note,
-            resolved_by_suggestion_id=suggestion.id,
-        )
-        .execution_options(synchronize_session="fetch")
-    )
-    for alert in alerts:
-        record(
-            Action.UPDATE,
-            patient_id=patient.id,
-            object_type="alert",
-            object_id=alert.id,
-            summary=Summary.of(
-                "alert_resolved_by_decision",
-                suggestion_id=suggestion.id,
-                status=suggestion.status,
-                note=note or None,
-            ),
-            actor=actor,
-        )
-
-
-def acknowledge_alert(actor, patient: Patient, alert: Alert, note: str | None) -> None:
-    from rehab.core.db import utcnow
-
-    acknowledged = claim(
-        alert,
-        Alert.acknowledged_at.is_(None),
-        acknowledged_at=utcnow(),
-        acknowledged_by_id=actor.id,
-        acknowledgement_note=note,
-    )
-    if not acknowledged:
-        db.session.rollback()
-        raise DecisionRefused("closed")
-    record(
-        Action.UPDATE,
-        patient_id=patient.id,
-        object_type="alert",
-        object_id=alert.id,
-        summary=Summary.of(
-            "alert_acknowledged", kind=alert.kind, key=alert.dedupe_key, note=note or None
-        ),
-        actor=actor,
-    )
-    db.session.commit()
-
-
-def open_suggestions(patient_ids) -> list[Suggestion]:
-    ids = list(patient_ids)
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(Suggestion)
-            .where(Suggestion.patient_id.in_(ids), Suggestion.status == "open")
-            .order_by(Suggestion.patient_id, Suggestion.created_at.desc(), Suggestion.id)
-        )
-    )
-
-
-def open_alerts(patient_ids, *, per_patient: int | None = None) -> list[Alert]:
-    """Open alerts by patient, most urgent first; ``per_patient`` keeps each one's first N."""
-    from rehab.training.alerts import severity_order
-
-    ids = list(patient_ids)
-    if not ids:
-        return []
-    urgency = (severity_order(), Alert.created_at.desc(), Alert.id)
-    stmt = select(Alert).where(Alert.patient_id.in_(ids), Alert.acknowledged_at.is_(None))
-    if per_patient is not None:
-        rank = func.row_number().over(partition_by=Alert.patient_id, order_by=urgency).label("rank")
-        ranked = stmt.add_columns(rank).subquery()
-        shown = aliased(Alert, ranked)
-        stmt = select(shown).where(ranked.c.rank <= per_patient)
-        return list(db.session.scalars(stmt.order_by(ranked.c.patient_id, ranked.c.rank)))
-    return list(db.session.scalars(stmt.order_by(Alert.patient_id, *urgency)))
-
-
-def open_alert_counts(patient_ids) -> dict[int, int]:
-    """The number of open alerts per patient (one aggregate query)."""
-    ids = list(patient_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Alert.patient_id, func.count(Alert.id))
-        .where(Alert.patient_id.in_(ids), Alert.acknowledged_at.is_(None))
-        .group_by(Alert.patient_id)
-    ).all()
-    return dict(rows)
-
-
-def latest_alerts(patient_ids) -> dict[int, Alert]:
-    """Per patient, the most urgent open alert (for the caseload: one query a page)."""
-    latest: dict[int, Alert] = {}
-    for alert in open_alerts(patient_ids):  # ordered by patient, then urgency
-        latest.setdefault(alert.patient_id, alert)
-    return latest
-
-
-def last_logged_days(patient_ids) -> dict[int, dt.date]:
-    """The latest session day per patient (one aggregate query)."""
-    ids = list(patient_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(TrainingSession.patient_id, func.max(TrainingSession.session_date))
-        .where(TrainingSession.patient_id.in_(ids))
-        .group_by(TrainingSession.patient_id)
-    ).all()
-    return dict(rows)

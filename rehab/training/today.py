@@ -14,7 +14,7 @@ from rehab.core.offline import owner_marker
 from rehab.extensions import db
 from rehab.patients.models import Patient
 from rehab.programmes.models import Suggestion
-from rehab.training import services
+from rehab.training import check_ins, services
 from rehab.training.feedback import step_downs
 from rehab.training.models import CheckIn, TrainingSession
 
@@ -44,7 +44,7 @@ def check_in_due(patient: Patient, today: dt.date) -> bool:
 
 def warning_check_in(patient: Patient, today: dt.date) -> CheckIn | None:
     """Today's check-in when it holds a warning sign: the page repeats the safety net."""
-    check_in = services.check_in_on(patient, today)
+    check_in = check_ins.check_in_on(patient, today)
     if check_in is None or not needs_safety_net(check_in, patient.clinic):
         return None
     return check_in

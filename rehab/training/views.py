@@ -27,7 +27,7 @@ from rehab.core.urls import safe_next
 from rehab.extensions import db
 from rehab.patients.services import own_patient_record, patient_for
 from rehab.programmes.wording import dose_text
-from rehab.training import bp, services
+from rehab.training import bp, check_ins, decisions, services
 from rehab.training.dashboard import dashboard_page
 from rehab.training.feedback import session_feedback
 from rehab.training.forms import (
@@ -252,7 +252,7 @@ def checkin():
     chosen = _date_arg(request.args.get("date")) or day
     if not day - dt.timedelta(days=7) <= chosen <= day:
         chosen = day
-    existing = services.check_in_on(patient, chosen)
+    existing = check_ins.check_in_on(patient, chosen)
     form = CheckInForm()
     form.today = day
     if request.method == "GET":
@@ -266,7 +266,7 @@ def checkin():
                 getattr(form, name).data = getattr(existing, name)
             form.note.data = existing.note
     elif form.validate():
-        entry = services.CheckInEntry(
+        entry = check_ins.CheckInEntry(
             check_date=form.check_date.data,
             morning_pain=form.morning_pain.data,
             stiffness_minutes=form.stiffness_minutes.data,
@@ -276,7 +276,7 @@ def checkin():
             **{name: bool(getattr(form, name).data) for name in WARNING_SIGNS},
         )
         try:
-            saved, created = services.save_check_in(current_user, patient, entry, today=day)
+            saved, created = check_ins.save_check_in(current_user, patient, entry, today=day)
         except services.LoggingRefused as refused:
             _refusal_to_form(form, refused)
         else:
@@ -292,7 +292,7 @@ def checkin():
         patient=patient,
         form=form,
         existing=existing,
-        recent=services.recent_check_ins(patient, day),
+        recent=check_ins.recent_check_ins(patient, day),
         today=day,
         clinic=patient.clinic,
         safety_net=existing is not None and needs_safety_net(existing, patient.clinic),
@@ -368,20 +368,20 @@ def _back(patient_id: int):
 @bp.route("/patients/<int:patient_id>/suggestions/<int:suggestion_id>/accept", methods=["POST"])
 @staff_required
 def accept_suggestion(patient_id: int, suggestion_id: int):
-    patient, suggestion = services.suggestion_for(current_user, patient_id, suggestion_id)
+    patient, suggestion = decisions.suggestion_for(current_user, patient_id, suggestion_id)
     form = DecisionForm()
     if not form.validate_on_submit():
         flash(_("The note can be at most 500 characters."), "warning")
         return _back(patient.id)
     try:
-        services.accept_suggestion(
+        decisions.accept_suggestion(
             current_user,
             patient,
             suggestion,
             today=clinic_today(patient.clinic),
             note=form.note.data,
         )
-    except services.DecisionRefused as refused:
+    except decisions.DecisionRefused as refused:
         flash(_decision_message(str(refused)), "warning")
     else:
         flash(_("Suggestion accepted: the prescription has its new dose."), "success")
@@ -391,14 +391,14 @@ def accept_suggestion(patient_id: int, suggestion_id: int):
 @bp.route("/patients/<int:patient_id>/suggestions/<int:suggestion_id>/dismiss", methods=["POST"])
 @staff_required
 def dismiss_suggestion(patient_id: int, suggestion_id: int):
-    patient, suggestion = services.suggestion_for(current_user, patient_id, suggestion_id)
+    patient, suggestion = decisions.suggestion_for(current_user, patient_id, suggestion_id)
     form = DismissForm()
     if not form.validate_on_submit():
         flash(_("The note can be at most 500 characters."), "warning")
         return _back(patient.id)
     try:
-        services.dismiss_suggestion(current_user, patient, suggestion, form.note.data)
-    except services.DecisionRefused as refused:
+        decisions.dismiss_suggestion(current_user, patient, suggestion, form.note.data)
+    except decisions.DecisionRefused as refused:
         flash(_decision_message(str(refused)), "warning")
     else:
         flash(_("Suggestion dismissed."), "success")
@@ -408,14 +408,14 @@ def dismiss_suggestion(patient_id: int, suggestion_id: int):
 @bp.route("/patients/<int:patient_id>/alerts/<int:alert_id>/acknowledge", methods=["POST"])
 @staff_required
 def acknowledge_alert(patient_id: int, alert_id: int):
-    patient, alert = services.alert_for(current_user, patient_id, alert_id)
+    patient, alert = decisions.alert_for(current_user, patient_id, alert_id)
     form = AcknowledgeForm()
     if not form.validate_on_submit():
         flash(_("The note can be at most 500 characters."), "warning")
         return _back(patient.id)
     try:
-        services.acknowledge_alert(current_user, patient, alert, form.note.data)
-    except services.DecisionRefused:
+        decisions.acknowledge_alert(current_user, patient, alert, form.note.data)
+    except decisions.DecisionRefused:
         flash(_("This alert was already acknowledged."), "warning")
     else:
         flash(_("Alert acknowledged."), "success")

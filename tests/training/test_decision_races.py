@@ -17,7 +17,7 @@ from sqlalchemy import select
 from rehab.audit.models import AuditEntry
 from rehab.extensions import db
 from rehab.programmes.models import Prescription, PrescriptionVersion, Suggestion
-from rehab.training import services
+from rehab.training import decisions
 from rehab.training.models import Alert
 from rehab.training.suggestions import refresh_suggestions
 from tests.factories import clinic_today, login_as
@@ -69,7 +69,7 @@ def _suggestion_entries(suggestion_id: int) -> list[AuditEntry]:
 
 
 def test_parallel_accepts_make_one_new_dose(world, suggestion, therapists, monkeypatch):
-    hold_after(monkeypatch, services, "suggestion_for")
+    hold_after(monkeypatch, decisions, "suggestion_for")
     url = f"/training/patients/{world.patient.id}/suggestions/{suggestion.id}/accept"
 
     outcomes = race(therapists, lambda client, _i: client.post(url))
@@ -97,7 +97,7 @@ def test_parallel_accepts_make_one_new_dose(world, suggestion, therapists, monke
 def test_accept_and_dismiss_at_once_leave_one_consistent_decision(
     world, suggestion, therapists, monkeypatch
 ):
-    hold_after(monkeypatch, services, "suggestion_for")
+    hold_after(monkeypatch, decisions, "suggestion_for")
     base = f"/training/patients/{world.patient.id}/suggestions/{suggestion.id}"
 
     def decide(client, i):
@@ -157,8 +157,8 @@ def test_a_dose_change_committed_after_loading_sets_the_suggestion_aside(world, 
     prescription = _prescription(suggestion)
     assert prescription.current_version == 1  # loaded in this session
     _change_dose_elsewhere(prescription)
-    with pytest.raises(services.DecisionRefused, match="stale"):
-        services.accept_suggestion(
+    with pytest.raises(decisions.DecisionRefused, match="stale"):
+        decisions.accept_suggestion(
             world.therapist, world.patient, suggestion, today=MONDAY, reason="ok"
         )
     db.session.expire_all()
@@ -201,7 +201,7 @@ def alert(world) -> Alert:
 
 
 def test_parallel_acknowledgements_keep_the_first_note(world, alert, therapists, monkeypatch):
-    hold_after(monkeypatch, services, "alert_for")
+    hold_after(monkeypatch, decisions, "alert_for")
     url = f"/training/patients/{world.patient.id}/alerts/{alert.id}/acknowledge"
 
     outcomes = race(therapists, lambda client, i: client.post(url, data={"note": f"gezien {i}"}))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from rehab.audit.models import AuditEntry
 from rehab.extensions import db
 from rehab.programmes.models import Suggestion
-from rehab.training import services
+from rehab.training import decisions
 from rehab.training.suggestions import evaluate_prescriptions, refresh_suggestions
 from rehab.training.wording import describe
 from tests.factories import clinic_today
@@ -142,7 +142,7 @@ def test_accepting_a_ladder_step_moves_to_the_next_exercise(world, plan):
     (suggestion,) = refresh_suggestions(world.patient, today=day(14))
     db.session.commit()
     assert suggestion.new_exercise_id == plan["exercises"]["harder_plank"].id
-    services.accept_suggestion(
+    decisions.accept_suggestion(
         world.therapist, world.patient, suggestion, today=day(14), reason="step up"
     )
     db.session.refresh(plank)
