@@ -36,8 +36,9 @@ PINNED = {
     "dashboard": 11,
     "caseload": 5,
     # A page that reads a patient's record writes the read to the audit trail after the
-    # view; nothing is read again after that (the owner header takes the login's id).
-    "progress": 22,
+    # view; nothing is read again after that (the owner header takes the login's id). The
+    # progress page's metrics take the phases from the programme it loaded.
+    "progress": 20,
     "patient": 23,  # 21, and 2 for the appointments and reminders panel
     "builder": 10,
     # 8 for the plan and the form (the programme, its phases, and only the current phase's

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import selectinload
 
 from rehab.extensions import db
@@ -324,8 +324,14 @@ def _highest_pain(session: TrainingSession) -> int | None:
 
 
 def _phases(programme: Programme | None) -> list[Phase]:
+    """The programme's phases with their prescriptions: as loaded with the programme (the
+    progress and history pages load the whole tree), else in two queries."""
     if programme is None:
         return []
+    if "phases" not in inspect(programme).unloaded and all(
+        "prescriptions" not in inspect(phase).unloaded for phase in programme.phases
+    ):
+        return list(programme.phases)  # ordered by position (Programme.phases)
     return list(
         db.session.scalars(
             select(Phase)
