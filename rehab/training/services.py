@@ -247,7 +247,7 @@ def log_session(
     """
     stored = None if key_checked else session_by_key(entry.submission_key)
     if stored is not None:
-        return _same_patient(stored, patient), False
+        return same_patient(stored, patient), False
     check_logged_date(entry.session_date, today)
     programme = programme or active_programme(patient.id)
     allowed = {p.id: p for p in current_prescriptions(programme)}
@@ -280,7 +280,7 @@ def log_session(
         stored = session_by_key(entry.submission_key)
         if stored is None:
             raise
-        return _same_patient(stored, patient), False
+        return same_patient(stored, patient), False
     record(
         Action.CREATE,
         patient_id=patient.id,
@@ -348,7 +348,8 @@ def can_correct(session: TrainingSession, patient: Patient, today: dt.date) -> b
     return logged_on_day(session.created_at, patient.clinic) == today
 
 
-def _same_patient(stored: TrainingSession, patient: Patient) -> TrainingSession:
+def same_patient(stored: TrainingSession, patient: Patient) -> TrainingSession:
+    """A stored session found by its key, if it is this patient's; another's is a 409."""
     if stored.patient_id != patient.id:
         abort(409)
     return stored

@@ -95,9 +95,7 @@ def today():
     if request.method == "POST" and plan.has_programme:
         stored = services.session_by_key(form.submission_key.data or "")
         if stored is not None:
-            if stored.patient_id != patient.id:
-                abort(409)
-            return _saved(stored.id, created=False)
+            return _saved(services.same_patient(stored, patient).id, created=False)
         prepare_session_form(form, plan.allowed, day)
         if form.validate():
             try:
