@@ -79,6 +79,9 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # bounded by the session instead; long forms must not expire
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    # Pages kept per worker while their rows are unchanged (rehab.core.fragments): about
+    # 90 KB for a progress page, 50 KB for a dashboard; 0 keeps none.
+    PAGE_CACHE_BYTES = int(os.environ.get("REHAB_PAGE_CACHE_BYTES", 32 * 1024 * 1024))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")

@@ -75,6 +75,9 @@ class Clinic(db.Model):
     # The day the clinic's time-driven alerts were last scanned (rehab.training.alerts).
     alerts_scanned_on: Mapped[dt.date | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Raised by the database on every change to the clinic, its staff's names and the exercise
+    # library (rehab.core.data_versions): pages kept for the clinic are kept under it.
+    data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     users: Mapped[list[User]] = relationship(back_populates="clinic")
 

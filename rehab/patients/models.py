@@ -7,6 +7,7 @@ import enum
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -19,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rehab.auth.models import Clinic, User
+from rehab.core.data_versions import install_on_create
 from rehab.core.db import utcnow
 from rehab.core.vocabulary import sql_in
 from rehab.extensions import db
@@ -77,6 +79,9 @@ class Patient(db.Model):
     discharged_at: Mapped[dt.datetime | None]  # when the discharge was recorded
     discharged_on: Mapped[dt.date | None]  # the date of discharge the therapist chose
     discharge_note: Mapped[str | None] = mapped_column(Text)
+    # Raised by the database on every change to the patient's rows (rehab.core.data_versions):
+    # pages built from them are kept under it.
+    data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     clinic: Mapped[Clinic] = relationship()
     therapist: Mapped[User] = relationship(foreign_keys=[therapist_id])
@@ -386,3 +391,7 @@ class AnalysisExtraTest(db.Model):
         return (self.reference_low is not None and self.value < self.reference_low) or (
             self.reference_high is not None and self.value > self.reference_high
         )
+
+
+# The change counters' triggers, made with the schema (the tests' create_all).
+install_on_create(db.metadata)

@@ -66,14 +66,9 @@ class DashboardRow:
 
 def dashboard_statement(actor, scope: str):
     """The caseload (or clinic), most urgent first: open alerts by severity, then suggestions."""
-    mine = scope == "mine" and actor.role == Role.THERAPIST
     # The counts cover the patients listed only: a therapist's own caseload need not
     # aggregate the open alerts of a whole clinic chain (benchmarks/README.md).
-    shown = select(Patient.id).where(
-        Patient.clinic_id == actor.clinic_id, Patient.status == PatientStatus.ACTIVE
-    )
-    if mine:
-        shown = shown.where(Patient.therapist_id == actor.id)
+    shown = select(Patient.id).where(*_listed(actor, scope))
     alert_stats = (
         select(
             Alert.patient_id.label("patient_id"),
@@ -94,7 +89,7 @@ def dashboard_statement(actor, scope: str):
         select(Patient)
         .outerjoin(alert_stats, alert_stats.c.patient_id == Patient.id)
         .outerjoin(suggestion_stats, suggestion_stats.c.patient_id == Patient.id)
-        .where(Patient.clinic_id == actor.clinic_id, Patient.status == PatientStatus.ACTIVE)
+        .where(*_listed(actor, scope))
         .options(joinedload(Patient.therapist))
         .order_by(
             func.coalesce(alert_stats.c.rank, 9),
@@ -105,15 +100,30 @@ def dashboard_statement(actor, scope: str):
             Patient.id,
         )
     )
-    if mine:
-        stmt = stmt.where(Patient.therapist_id == actor.id)
     return stmt
 
 
-def dashboard_page(actor, *, scope: str, page: int) -> dict:
-    """Scan the clinic's alerts (set-based, once a day), then one page of patients."""
+def _listed(actor, scope: str):
+    """The patients the dashboard lists: the clinic's active ones, or the caseload's."""
+    where = [Patient.clinic_id == actor.clinic_id, Patient.status == PatientStatus.ACTIVE]
+    if scope == "mine" and actor.role == Role.THERAPIST:
+        where.append(Patient.therapist_id == actor.id)
+    return where
+
+
+def dashboard_versions(actor, *, scope: str) -> tuple[dt.date, tuple]:
+    """Scan the clinic's alerts (set-based, once a day), then the listed patients' change
+    counters (one query): while they are the same, so is the list (rehab.core.fragments)."""
     today = clinic_today(actor.clinic)
     scan_clinic_daily(actor.clinic, today)
+    rows = db.session.execute(
+        select(Patient.id, Patient.data_version).where(*_listed(actor, scope)).order_by(Patient.id)
+    )
+    return today, tuple(tuple(row) for row in rows)
+
+
+def dashboard_page(actor, *, scope: str, page: int, today: dt.date) -> dict:
+    """One page of patients, most urgent first (after ``dashboard_versions``' scan)."""
     pagination = db.paginate(
         dashboard_statement(actor, scope),
         page=page,

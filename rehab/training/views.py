@@ -20,6 +20,7 @@ from flask_wtf.csrf import generate_csrf
 
 from rehab.auth.access import patient_required, staff_required
 from rehab.core.clock import clinic_today
+from rehab.core.fragments import kept
 from rehab.core.i18n import gettext as _
 from rehab.core.offline import owner_marker
 from rehab.core.pages import page_arg
@@ -28,7 +29,7 @@ from rehab.extensions import db
 from rehab.patients.services import own_patient_record, patient_for
 from rehab.programmes.wording import dose_text
 from rehab.training import bp, check_ins, decisions, services
-from rehab.training.dashboard import dashboard_page
+from rehab.training.dashboard import dashboard_page, dashboard_versions
 from rehab.training.feedback import session_feedback
 from rehab.training.forms import (
     AcknowledgeForm,
@@ -329,13 +330,20 @@ def dashboard():
     if scope not in ("mine", "clinic"):
         scope = "mine"
     page = page_arg()
-    context = dashboard_page(current_user, scope=scope, page=page)
-    return render_template(
-        "training/dashboard.html",
-        scope=scope,
-        filters={"scope": [scope]} if scope != "mine" else {},
-        **context,
-    )
+    today, versions = dashboard_versions(current_user, scope=scope)
+
+    def body() -> str:
+        return render_template(
+            "training/_dashboard_body.html",
+            scope=scope,
+            filters={"scope": [scope]} if scope != "mine" else {},
+            **dashboard_page(current_user, scope=scope, page=page, today=today),
+        )
+
+    # Kept while none of the listed patients' rows, nor the clinic, changed (the counters
+    # the database raises): one list per reader (their caseload, their role) and day.
+    key = (current_user.id, current_user.role, current_user.clinic.data_version, today, versions)
+    return render_template("training/dashboard.html", body=kept("dashboard", key, body))
 
 
 @bp.route("/patients/<int:patient_id>/progress")
@@ -344,16 +352,26 @@ def progress(patient_id: int):
     patient = patient_for(current_user, patient_id, what="progress")
     today, weeks, end = progress_window(patient, request.args)
     full = request.args.get("full") == "1"  # the whole period, not only its last weeks
+
+    def body() -> str:
+        return render_template(
+            "training/_progress_body.html",
+            patient=patient,
+            weeks=weeks,
+            week_choices=PROGRESS_WEEKS,
+            decision_form=DecisionForm(),
+            dismiss_form=DismissForm(),
+            acknowledge_form=AcknowledgeForm(),
+            full=full,
+            **progress_context(patient, end=end, weeks=weeks, today=today, full=full),
+        )
+
+    # Kept while the patient's rows and the clinic's settings are unchanged (the counters
+    # the database raises), for this day and this reader's role.
+    key = (patient.id, patient.data_version, patient.clinic.data_version, today,
+           current_user.role)  # fmt: skip
     return render_template(
-        "training/progress.html",
-        patient=patient,
-        weeks=weeks,
-        week_choices=PROGRESS_WEEKS,
-        decision_form=DecisionForm(),
-        dismiss_form=DismissForm(),
-        acknowledge_form=AcknowledgeForm(),
-        full=full,
-        **progress_context(patient, end=end, weeks=weeks, today=today, full=full),
+        "training/progress.html", patient=patient, body=kept("progress", key, body)
     )
 
 
