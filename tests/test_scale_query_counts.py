@@ -43,15 +43,19 @@ PINNED = {
     "progress": 20,
     "patient": 23,  # 21, and 2 for the appointments and reminders panel
     "builder": 10,
-    # 8 for the plan and the form (the programme, its phases, and only the current phase's
-    # prescriptions with their exercises); the morning check-in offer, today's warning
-    # signs, the open step downs (ids, then prescriptions, suggestions and the easier
-    # exercises' names).
-    "today": 14,
-    # PostgreSQL gets the two exercise logs in one INSERT, SQLite in one each. The key is
-    # looked up once (the view's look-up; the unique index decides a race), and nothing is
-    # read again after the commit (the redirect and the owner header take ids, not rows).
-    "log_session": 23 if ON_POSTGRES else 24,
+    # 6 for the plan and the form (the programme, its phases, and only the current phase's
+    # prescriptions with their exercises, not the exercises' regions and equipment); the
+    # morning check-in offer, today's warning signs, the open step downs (ids, then
+    # prescriptions, suggestions and the easier exercises' names).
+    "today": 12,
+    # What the phone waits for: the plan, the key look-up (the unique index decides a race),
+    # the session and its two exercise logs (one INSERT on PostgreSQL, one each on SQLite),
+    # the audit entry and the patient's evaluation marked due; nothing is read again after
+    # the commit (the redirect and the owner header take ids, not rows).
+    "log_session": 13 if ON_POSTGRES else 14,
+    # After the answer (rehab.training.evaluation): the claim, the patient and their clinic,
+    # the programme, and the suggestions and alerts worked out.
+    "evaluation": 19,
 }
 
 
@@ -221,11 +225,13 @@ def test_logging_a_session_does_not_grow_with_the_history(app, practices, count_
             data[f"exercises-{index}-prescription_id"] = str(prescription.id)
             data[f"exercises-{index}-as_prescribed"] = "y"
             data[f"exercises-{index}-pain_during"] = "1"
-        with count_queries() as counted:
-            response = client.post("/training/today", data=data)
+        with count_queries() as answered:  # what the phone waits for
+            response = client.post("/training/today", data=data, buffered=False)
         assert response.status_code == 302, response.text
-        counts.append(counted.count)
-    assert counts[0] == counts[1] == PINNED["log_session"], counts
+        with count_queries() as afterwards:  # the evaluation, once the answer has been sent
+            response.close()
+        counts.append((answered.count, afterwards.count))
+    assert counts[0] == counts[1] == (PINNED["log_session"], PINNED["evaluation"]), counts
 
 
 def test_the_seeder_refuses_a_database_with_patients(app, practices):

@@ -20,7 +20,7 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy import inspect as orm_state
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -194,7 +194,13 @@ def active_programme_now(patient_id: int) -> Programme | None:
         prescriptions = db.session.scalars(
             select(Prescription)
             .where(Prescription.phase_id == phase.id)
-            .options(joinedload(Prescription.exercise))
+            # Not the exercises' regions and equipment (two statements): the library's
+            # filters use them, not the day's plan; they load if something asks.
+            .options(
+                joinedload(Prescription.exercise).options(
+                    lazyload(Exercise.region_rows), lazyload(Exercise.equipment_rows)
+                )
+            )
             .order_by(Prescription.position)
         ).all()
         set_committed_value(phase, "prescriptions", list(prescriptions))

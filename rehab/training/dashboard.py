@@ -20,6 +20,7 @@ from rehab.patients.models import Patient, PatientStatus
 from rehab.programmes.models import Prescription, Programme, Suggestion
 from rehab.training import open_items
 from rehab.training.alerts import scan_clinic_daily, severity_order
+from rehab.training.evaluation import settle
 from rehab.training.evidence import AlertView, alert_exercise_ids, alert_view, exercise_names
 from rehab.training.models import Alert, TrainingSession
 from rehab.training.schedule import monday_of
@@ -113,13 +114,19 @@ def _listed(actor, scope: str):
 
 def dashboard_versions(actor, *, scope: str) -> tuple[dt.date, tuple]:
     """Scan the clinic's alerts (set-based, once a day), then the listed patients' change
-    counters (one query): while they are the same, so is the list (rehab.core.fragments)."""
+    counters (one query): while they are the same, so is the list (rehab.core.fragments).
+    A listed patient's evaluation still due runs first (rehab.training.evaluation)."""
     today = clinic_today(actor.clinic)
     scan_clinic_daily(actor.clinic, today)
-    rows = db.session.execute(
-        select(Patient.id, Patient.data_version).where(*_listed(actor, scope)).order_by(Patient.id)
+    statement = (
+        select(Patient.id, Patient.data_version, Patient.evaluation_due)
+        .where(*_listed(actor, scope))
+        .order_by(Patient.id)
     )
-    return today, tuple(tuple(row) for row in rows)
+    rows = db.session.execute(statement).all()
+    if settle(row.id for row in rows if row.evaluation_due):
+        rows = db.session.execute(statement).all()  # their counters moved
+    return today, tuple((row.id, row.data_version) for row in rows)
 
 
 def dashboard_page(actor, *, scope: str, page: int, today: dt.date) -> dict:

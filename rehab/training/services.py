@@ -2,7 +2,8 @@
 
 Services take the acting user and plain values, write the audit entry and commit once per
 user action. After a session or a check-in the patient's suggestions are recomputed and the
-patient's alerts scanned, in the same transaction (``after_logging``). The morning check-in
+patient's alerts scanned, in the same transaction (``after_logging``), or, for a session
+logged on the today page, after the answer (rehab.training.evaluation). The morning check-in
 is in rehab.training.check_ins, the therapist's decisions in rehab.training.decisions, and
 what is open per patient (for lists of patients) in rehab.training.open_items.
 """
@@ -33,6 +34,7 @@ from rehab.programmes.models import (
     Prescription,
     Programme,
 )
+from rehab.training import evaluation
 from rehab.training.models import ExerciseLog, TrainingSession
 from rehab.training.schedule import (
     Schedule,
@@ -236,6 +238,7 @@ def log_session(
     today: dt.date,
     programme: Programme | None = None,
     key_checked: bool = False,
+    evaluate: bool = True,
 ) -> tuple[TrainingSession, bool]:
     """Store a session with its exercises; returns (session, created).
 
@@ -243,7 +246,8 @@ def log_session(
     session: the unique index decides when two requests race. ``programme`` is the
     patient's active programme when the caller has just loaded it (the today page has);
     ``key_checked`` says the caller has just looked the key up and found no session (the
-    race is still the index's to decide).
+    race is still the index's to decide). ``evaluate=False`` leaves the patient's
+    suggestions and alerts due (rehab.training.evaluation), for after the answer.
     """
     stored = None if key_checked else session_by_key(entry.submission_key)
     if stored is not None:
@@ -289,7 +293,10 @@ def log_session(
         summary=Summary.of("session_logged", **_session_values(session)),
         actor=actor,
     )
-    after_logging(patient, today=today, programme=programme)
+    if evaluate:
+        after_logging(patient, today=today, programme=programme)
+    else:
+        evaluation.mark_due(patient)
     db.session.commit()
     return session, True
 
