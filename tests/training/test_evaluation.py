@@ -110,3 +110,11 @@ def test_pages_meeting_one_due_evaluation_run_it_once(app, world, monkeypatch):
         sa.select(Suggestion.prescription_id).where(Suggestion.status == "open")
     ).all()
     assert len(open_suggestions) == len(set(open_suggestions))
+
+
+def test_the_caseload_evaluates_its_patients_first(client_for, world):
+    response = _red_session(client_for("patient"), world)  # never closed: still due
+    assert response.status_code == 302
+    html = client_for("therapist").get("/patients/").text
+    assert "Rode pijnreactie" in html
+    assert _state(world)[0] is False
