@@ -104,9 +104,6 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        # Buffered, as a server sends it: the response is read to its end and closed before
-        # the test sees it, so work the app does after its answer (call_on_close) is done.
-        kwargs.setdefault("buffered", True)
         token = _cv_app.set(None)
         try:
             return super().open(*args, **kwargs)

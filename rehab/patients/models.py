@@ -15,7 +15,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -83,9 +82,6 @@ class Patient(db.Model):
     # Raised by the database on every change to the patient's rows (rehab.core.data_versions):
     # pages built from them are kept under it.
     data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    # A logged session's suggestions and alerts are still to be worked out: the worker does
-    # it after its answer, and any page about the patient first (rehab.training.evaluation).
-    evaluation_due: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     clinic: Mapped[Clinic] = relationship()
     therapist: Mapped[User] = relationship(foreign_keys=[therapist_id])

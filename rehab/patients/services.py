@@ -52,7 +52,6 @@ def patient_for(actor: User, patient_id: int, *, what: str = "patient") -> Patie
             record_read(patient_id=patient.id, object_type=what, action=Action.ACCESS_DENIED,
                         clinic_id=patient.clinic_id)  # fmt: skip
         abort(404)
-    _settled(patient)
     record_read(patient_id=patient.id, object_type=what, object_id=patient.id)
     return patient
 
@@ -62,16 +61,7 @@ def own_patient_record(actor: User) -> Patient:
     patient = db.session.scalar(select(Patient).where(Patient.user_id == actor.id))
     if patient is None:
         abort(404)
-    _settled(patient)
     return patient
-
-
-def _settled(patient: Patient) -> None:
-    """A logged session's suggestions and alerts worked out before any page shows the
-    patient (rehab.training.evaluation); nothing is sent when none is due."""
-    from rehab.training.evaluation import settle_one
-
-    settle_one(patient)
 
 
 def clinic_therapists(clinic_id: int) -> list[User]:

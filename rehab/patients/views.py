@@ -56,16 +56,6 @@ def caseload():
         per_page=services.PAGE_SIZE,
         error_out=False,
     )
-    from rehab.training.evaluation import settle
-
-    if settle(p.id for p in pagination.items if p.evaluation_due):
-        # A session logged a moment ago, its alerts worked out now: the page read again.
-        pagination = db.paginate(
-            services.caseload_statement(current_user, query),
-            page=query.page,
-            per_page=services.PAGE_SIZE,
-            error_out=False,
-        )
     from rehab.programmes.services import programme_summaries
     from rehab.training.open_items import latest_alerts
     from rehab.training.wording import ALERT_TITLES

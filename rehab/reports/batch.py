@@ -366,8 +366,6 @@ def _record_failure(job_id: int, error: Exception) -> None:
 
 def _print_reports(job_id: int, parts: Path) -> list[PrintedReport]:
     """Render each patient's report to its own file and log it; only paths stay in memory."""
-    from rehab.training.evaluation import settle_one
-
     job = db.session.get(PrintJob, job_id)
     period = reports.Period(job.period_start, job.period_end)
     actor = db.session.get(User, job.requested_by_id)
@@ -377,7 +375,6 @@ def _print_reports(job_id: int, parts: Path) -> list[PrintedReport]:
         patient = db.session.get(Patient, patient_id, options=[joinedload(Patient.therapist)])
         if patient is None or patient.clinic_id != job.clinic_id:
             continue  # removed since the job was queued
-        settle_one(patient)  # a session logged a moment ago: its alerts are in the report
         language = reports.report_language(patient, language_choice)
         pdf = reports.render_report(patient, period, language=language)
         path = parts / f"{number:05d}.pdf"

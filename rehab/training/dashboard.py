@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -20,7 +21,6 @@ from rehab.patients.models import Patient, PatientStatus
 from rehab.programmes.models import Prescription, Programme, Suggestion
 from rehab.training import open_items
 from rehab.training.alerts import scan_clinic_daily, severity_order
-from rehab.training.evaluation import settle
 from rehab.training.evidence import AlertView, alert_exercise_ids, alert_view, exercise_names
 from rehab.training.models import Alert, TrainingSession
 from rehab.training.schedule import monday_of
@@ -65,8 +65,13 @@ class DashboardRow:
         return self.alerts[0] if self.alerts else None
 
 
-def dashboard_statement(actor, scope: str):
-    """The caseload (or clinic), most urgent first: open alerts by severity, then suggestions."""
+def dashboard_statement(actor, scope: str, today: dt.date):
+    """The caseload (or clinic), most urgent first: open alerts by severity, then suggestions.
+
+    Each row is the patient with what their line shows beside the alerts and suggestions:
+    the number of open alerts, the last day logged, whether a programme is active, and this
+    week's and last week's load (subqueries by patient, so one statement for the page).
+    """
     # The counts cover the patients listed only: a therapist's own caseload need not
     # aggregate the open alerts of a whole clinic chain (benchmarks/README.md).
     shown = select(Patient.id).where(*_listed(actor, scope))
@@ -86,8 +91,26 @@ def dashboard_statement(actor, scope: str):
         .group_by(Suggestion.patient_id)
         .subquery()
     )
-    stmt = (
-        select(Patient)
+    this_week = monday_of(today)
+    return (
+        select(
+            Patient,
+            func.coalesce(alert_stats.c.count, 0).label("alert_count"),
+            _sessions_of_patient(func.max(TrainingSession.session_date)).label("last_session"),
+            select(Programme.id)
+            .where(Programme.patient_id == Patient.id, Programme.status == "active")
+            .exists()
+            .label("has_programme"),
+            _sessions_of_patient(
+                _load(), TrainingSession.session_date.between(this_week, today)
+            ).label("load_this_week"),
+            _sessions_of_patient(
+                _load(),
+                TrainingSession.session_date.between(
+                    this_week - dt.timedelta(weeks=1), this_week - dt.timedelta(days=1)
+                ),
+            ).label("load_last_week"),
+        )
         .outerjoin(alert_stats, alert_stats.c.patient_id == Patient.id)
         .outerjoin(suggestion_stats, suggestion_stats.c.patient_id == Patient.id)
         .where(*_listed(actor, scope))
@@ -101,7 +124,33 @@ def dashboard_statement(actor, scope: str):
             Patient.id,
         )
     )
-    return stmt
+
+
+def _load():
+    """A session's load in arbitrary units: RPE × minutes (Foster 2001)."""
+    return func.sum(TrainingSession.session_rpe * TrainingSession.duration_minutes)
+
+
+def _sessions_of_patient(aggregate, *where):
+    """``aggregate`` over the listed patient's sessions (a scalar subquery per row)."""
+    return (
+        select(aggregate)
+        .where(TrainingSession.patient_id == Patient.id, *where)
+        .correlate(Patient)
+        .scalar_subquery()
+    )
+
+
+class _DashboardPagination(Pagination):
+    """One page of the dashboard's rows. The total is the number of listed patients, which
+    ``dashboard_versions`` has just counted: no count query."""
+
+    def _query_items(self) -> list:
+        statement = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(db.session.execute(statement).all())
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
 
 
 def _listed(actor, scope: str):
@@ -114,120 +163,82 @@ def _listed(actor, scope: str):
 
 def dashboard_versions(actor, *, scope: str) -> tuple[dt.date, tuple]:
     """Scan the clinic's alerts (set-based, once a day), then the listed patients' change
-    counters (one query): while they are the same, so is the list (rehab.core.fragments).
-    A listed patient's evaluation still due runs first (rehab.training.evaluation)."""
+    counters (one query): while they are the same, so is the list (rehab.core.fragments)."""
     today = clinic_today(actor.clinic)
     scan_clinic_daily(actor.clinic, today)
-    statement = (
-        select(Patient.id, Patient.data_version, Patient.evaluation_due)
-        .where(*_listed(actor, scope))
-        .order_by(Patient.id)
+    rows = db.session.execute(
+        select(Patient.id, Patient.data_version).where(*_listed(actor, scope)).order_by(Patient.id)
     )
-    rows = db.session.execute(statement).all()
-    if settle(row.id for row in rows if row.evaluation_due):
-        rows = db.session.execute(statement).all()  # their counters moved
-    return today, tuple((row.id, row.data_version) for row in rows)
+    return today, tuple(tuple(row) for row in rows)
 
 
-def dashboard_page(actor, *, scope: str, page: int, today: dt.date) -> dict:
-    """One page of patients, most urgent first (after ``dashboard_versions``' scan)."""
-    pagination = db.paginate(
-        dashboard_statement(actor, scope),
+def dashboard_page(actor, *, scope: str, page: int, today: dt.date, total: int) -> dict:
+    """One page of patients, most urgent first (after ``dashboard_versions``' scan; ``total``
+    is the number of patients it listed)."""
+    pagination = _DashboardPagination(
         page=page,
         per_page=DASHBOARD_PAGE_SIZE,
         error_out=False,
+        select=dashboard_statement(actor, scope, today),
+        total=total,
     )
-    patients = list(pagination.items)
-    ids = [p.id for p in patients]
+    found = list(pagination.items)
+    ids = [row.Patient.id for row in found]
     shown_alerts = open_items.open_alerts(ids, per_patient=DASHBOARD_ALERTS_SHOWN)
-    alert_counts = open_items.open_alert_counts(ids)
-    suggestions = open_items.open_suggestions(ids)
-    prescriptions = _prescriptions([s.prescription_id for s in suggestions])
+    suggestions = _open_suggestions(ids)
     names = exercise_names(
-        [p.exercise_id for p in prescriptions.values()]
-        + [s.new_exercise_id for s in suggestions if s.new_exercise_id]
+        [exercise_id for _, exercise_id in suggestions if exercise_id]
+        + [s.new_exercise_id for s, _ in suggestions if s.new_exercise_id]
         + alert_exercise_ids(shown_alerts)
     )
     alerts: dict[int, list[AlertView]] = defaultdict(list)
     for alert in shown_alerts:
         alerts[alert.patient_id].append(alert_view(alert, names))
     by_patient: dict[int, list[SuggestionLine]] = defaultdict(list)
-    for suggestion in suggestions:
-        by_patient[suggestion.patient_id].append(
-            _line(suggestion, prescriptions.get(suggestion.prescription_id), names)
-        )
-    last = open_items.last_logged_days(ids)
-    programmes = _with_programme(ids)
-    loads = _weekly_loads(ids, today)
-    this_week, last_week = monday_of(today), monday_of(today) - dt.timedelta(weeks=1)
+    for suggestion, exercise_id in suggestions:
+        by_patient[suggestion.patient_id].append(_line(suggestion, exercise_id, names))
     rows = [
         DashboardRow(
-            patient=p,
-            alerts=alerts.get(p.id, []),
-            alert_count=alert_counts.get(p.id, 0),
-            suggestions=by_patient.get(p.id, []),
-            last_session=last.get(p.id),
-            has_programme=p.id in programmes,
-            load_this_week=loads.get((p.id, this_week)),
-            load_last_week=loads.get((p.id, last_week)),
+            patient=row.Patient,
+            alerts=alerts.get(row.Patient.id, []),
+            alert_count=row.alert_count,
+            suggestions=by_patient.get(row.Patient.id, []),
+            last_session=row.last_session,
+            has_programme=bool(row.has_programme),
+            load_this_week=_float(row.load_this_week),
+            load_last_week=_float(row.load_last_week),
         )
-        for p in patients
+        for row in found
     ]
     return {"pagination": pagination, "rows": rows, "today": today}
 
 
-def _line(suggestion: Suggestion, prescription, names: dict[int, str]) -> SuggestionLine:
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _open_suggestions(patient_ids) -> list[tuple[Suggestion, int | None]]:
+    """The open suggestions of these patients with their prescription's exercise (one query)."""
+    if not patient_ids:
+        return []
+    return [
+        (suggestion, exercise_id)
+        for suggestion, exercise_id in db.session.execute(
+            select(Suggestion, Prescription.exercise_id)
+            .outerjoin(Prescription, Prescription.id == Suggestion.prescription_id)
+            .where(Suggestion.patient_id.in_(patient_ids), Suggestion.status == "open")
+            .order_by(Suggestion.patient_id, Suggestion.created_at.desc(), Suggestion.id)
+        )
+    ]
+
+
+def _line(suggestion: Suggestion, exercise_id: int | None, names: dict[int, str]) -> SuggestionLine:
     reasons = suggestion.reasons or []
     return SuggestionLine(
         action=suggestion.action,
-        exercise_name=names.get(prescription.exercise_id, "") if prescription else "",
+        exercise_name=names.get(exercise_id, "") if exercise_id else "",
         new_exercise_name=names.get(suggestion.new_exercise_id)
         if suggestion.new_exercise_id
         else None,
         reason=describe(reasons[0], names) if reasons else None,
     )
-
-
-def _prescriptions(ids) -> dict[int, Prescription]:
-    ids = set(ids)
-    if not ids:
-        return {}
-    return {
-        p.id: p for p in db.session.scalars(select(Prescription).where(Prescription.id.in_(ids)))
-    }
-
-
-def _with_programme(patient_ids) -> set[int]:
-    if not patient_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Programme.patient_id).where(
-                Programme.patient_id.in_(patient_ids), Programme.status == "active"
-            )
-        )
-    )
-
-
-def _weekly_loads(patient_ids, today: dt.date) -> dict[tuple[int, dt.date], float]:
-    """This week's and last week's load per patient (daily sums in SQL, at most 14 a patient)."""
-    if not patient_ids:
-        return {}
-    last_week = monday_of(today) - dt.timedelta(weeks=1)
-    rows = db.session.execute(
-        select(
-            TrainingSession.patient_id,
-            TrainingSession.session_date,
-            func.sum(TrainingSession.session_rpe * TrainingSession.duration_minutes),
-        )
-        .where(
-            TrainingSession.patient_id.in_(patient_ids),
-            TrainingSession.session_date >= last_week,
-            TrainingSession.session_date <= today,
-        )
-        .group_by(TrainingSession.patient_id, TrainingSession.session_date)
-    ).all()
-    totals: dict[tuple[int, dt.date], float] = defaultdict(float)
-    for patient_id, day, load in rows:
-        totals[(patient_id, monday_of(day))] += float(load)
-    return dict(totals)

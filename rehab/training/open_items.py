@@ -1,18 +1,16 @@
 """What is open per patient, for lists of patients (the dashboard, the caseload, the patient's
-page): open suggestions and alerts, alert counts, the last day logged. One query each,
-whatever the number of patients.
+page): open suggestions and alerts. One query each, whatever the number of patients (the
+dashboard counts alerts and finds the last day logged in its own statement).
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from rehab.extensions import db
 from rehab.programmes.models import Suggestion
-from rehab.training.models import Alert, TrainingSession
+from rehab.training.models import Alert
 
 
 def open_suggestions(patient_ids) -> list[Suggestion]:
@@ -46,35 +44,9 @@ def open_alerts(patient_ids, *, per_patient: int | None = None) -> list[Alert]:
     return list(db.session.scalars(stmt.order_by(Alert.patient_id, *urgency)))
 
 
-def open_alert_counts(patient_ids) -> dict[int, int]:
-    """The number of open alerts per patient (one aggregate query)."""
-    ids = list(patient_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Alert.patient_id, func.count(Alert.id))
-        .where(Alert.patient_id.in_(ids), Alert.acknowledged_at.is_(None))
-        .group_by(Alert.patient_id)
-    ).all()
-    return dict(rows)
-
-
 def latest_alerts(patient_ids) -> dict[int, Alert]:
     """Per patient, the most urgent open alert (for the caseload: one query a page)."""
     latest: dict[int, Alert] = {}
     for alert in open_alerts(patient_ids):  # ordered by patient, then urgency
         latest.setdefault(alert.patient_id, alert)
     return latest
-
-
-def last_logged_days(patient_ids) -> dict[int, dt.date]:
-    """The latest session day per patient (one aggregate query)."""
-    ids = list(patient_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(TrainingSession.patient_id, func.max(TrainingSession.session_date))
-        .where(TrainingSession.patient_id.in_(ids))
-        .group_by(TrainingSession.patient_id)
-    ).all()
-    return dict(rows)

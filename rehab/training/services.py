@@ -2,8 +2,7 @@
 
 Services take the acting user and plain values, write the audit entry and commit once per
 user action. After a session or a check-in the patient's suggestions are recomputed and the
-patient's alerts scanned, in the same transaction (``after_logging``), or, for a session
-logged on the today page, after the answer (rehab.training.evaluation). The morning check-in
+patient's alerts scanned, in the same transaction (``after_logging``). The morning check-in
 is in rehab.training.check_ins, the therapist's decisions in rehab.training.decisions, and
 what is open per patient (for lists of patients) in rehab.training.open_items.
 """
@@ -34,7 +33,6 @@ from rehab.programmes.models import (
     Prescription,
     Programme,
 )
-from rehab.training import evaluation
 from rehab.training.models import ExerciseLog, TrainingSession
 from rehab.training.schedule import (
     Schedule,
@@ -238,7 +236,6 @@ def log_session(
     today: dt.date,
     programme: Programme | None = None,
     key_checked: bool = False,
-    evaluate: bool = True,
 ) -> tuple[TrainingSession, bool]:
     """Store a session with its exercises; returns (session, created).
 
@@ -246,8 +243,7 @@ def log_session(
     session: the unique index decides when two requests race. ``programme`` is the
     patient's active programme when the caller has just loaded it (the today page has);
     ``key_checked`` says the caller has just looked the key up and found no session (the
-    race is still the index's to decide). ``evaluate=False`` leaves the patient's
-    suggestions and alerts due (rehab.training.evaluation), for after the answer.
+    race is still the index's to decide).
     """
     stored = None if key_checked else session_by_key(entry.submission_key)
     if stored is not None:
@@ -293,10 +289,7 @@ def log_session(
         summary=Summary.of("session_logged", **_session_values(session)),
         actor=actor,
     )
-    if evaluate:
-        after_logging(patient, today=today, programme=programme)
-    else:
-        evaluation.mark_due(patient)
+    after_logging(patient, today=today, programme=programme)
     db.session.commit()
     return session, True
 

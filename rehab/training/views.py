@@ -28,7 +28,7 @@ from rehab.core.urls import safe_next
 from rehab.extensions import db
 from rehab.patients.services import own_patient_record, patient_for
 from rehab.programmes.wording import dose_text
-from rehab.training import bp, check_ins, decisions, evaluation, services
+from rehab.training import bp, check_ins, decisions, services
 from rehab.training.dashboard import dashboard_page, dashboard_versions
 from rehab.training.feedback import session_feedback
 from rehab.training.forms import (
@@ -107,15 +107,13 @@ def today():
                     today=day,
                     programme=plan.programme,
                     key_checked=True,
-                    evaluate=False,  # after the answer: the phone need not wait for it
                 )
             except services.LoggingRefused as refused:
                 _refusal_to_form(form, refused)
             else:
                 # The id without reading the committed row again (log_session checked whose
                 # it is; so did the look-up above for a stored one).
-                response = _saved(sa.inspect(session).identity[0], created=created)
-                return evaluation.evaluate_after_response(response, patient.id)
+                return _saved(sa.inspect(session).identity[0], created=created)
         if _wants_json():
             # A session kept on the phone while offline, sent now: say why it was refused.
             return jsonify(status="refused", errors=_form_messages(form)), 422
@@ -339,7 +337,9 @@ def dashboard():
             "training/_dashboard_body.html",
             scope=scope,
             filters={"scope": [scope]} if scope != "mine" else {},
-            **dashboard_page(current_user, scope=scope, page=page, today=today),
+            **dashboard_page(
+                current_user, scope=scope, page=page, today=today, total=len(versions)
+            ),
         )
 
     # Kept while none of the listed patients' rows, nor the clinic, changed (the counters
