@@ -358,3 +358,25 @@ def test_charts_are_drawn_once_for_the_same_data_and_anew_when_it_changes(
     assert not set(third) & set(second)
     fetched(client, third)
     assert len(drawn) == 3
+
+
+def test_dashboard_rows_show_the_last_session_and_the_weekly_loads(client_for, world):
+    """Worked example (load = session RPE × minutes, Foster 2001): this week one session of
+    RPE 5 × 30 min = 150 AU; last week RPE 6 × 50 = 300 and RPE 4 × 25 = 100, 400 AU; the
+    session two weeks back counts in neither. Tom has no programme."""
+    from rehab.training.schedule import monday_of
+
+    make_plan(world.patient)
+    day = today()
+    monday = monday_of(day)
+    log_session(world.patient, day, rpe=5, minutes=30)
+    log_session(world.patient, monday - dt.timedelta(days=3), rpe=6, minutes=50)
+    log_session(world.patient, monday - dt.timedelta(days=7), rpe=4, minutes=25)
+    log_session(world.patient, monday - dt.timedelta(days=8), rpe=9, minutes=90)
+    db.session.commit()
+    html = client_for("therapist").get("/training/dashboard").text
+    sanne = html[html.index("Sanne") :]
+    assert "Belasting deze week 150 AU (vorige week 400)" in sanne
+    assert f"Laatste sessie: {day.day} " in sanne.split("Belasting")[0]
+    tom = html[html.index("Tom") :]
+    assert "Geen actief programma" in tom.split("triage-row")[0]
