@@ -94,3 +94,21 @@ def kept(name: str, key: tuple, render: Callable[[], str]) -> Markup:
         token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
         cache.put(full_key, html.replace(token, _CSRF_HOLE) if token else html)
     return Markup(html)  # noqa: S704  # a template's output, escaped when it was rendered
+
+
+def kept_each(name: str, keys: dict, build: Callable[[list], dict]) -> dict:
+    """The parts of a list kept one by one (a dashboard's rows): ``keys`` maps each item to
+    what its part shows (its change counters, the day…; the reader's language is added);
+    ``build(items)`` renders the parts not kept, as a dict by item. Parts hold no form."""
+    cache = cache_for(current_app)
+    language = str(get_locale())
+    full_keys = {item: (name, language, *key) for item, key in keys.items()}
+    parts = {item: cache.get(key) if cache.budget else None for item, key in full_keys.items()}
+    missing = [item for item, part in parts.items() if part is None]
+    if missing:
+        for item, part in build(missing).items():
+            parts[item] = part
+            if cache.budget:
+                cache.put(full_keys[item], part)
+    # A template's output, escaped when it was rendered.
+    return {item: Markup(parts[item]) for item in keys}  # noqa: S704

@@ -172,17 +172,22 @@ def dashboard_versions(actor, *, scope: str) -> tuple[dt.date, tuple]:
     return today, tuple(tuple(row) for row in rows)
 
 
-def dashboard_page(actor, *, scope: str, page: int, today: dt.date, total: int) -> dict:
-    """One page of patients, most urgent first (after ``dashboard_versions``' scan; ``total``
-    is the number of patients it listed)."""
-    pagination = _DashboardPagination(
+def dashboard_listing(actor, *, scope: str, page: int, today: dt.date, total: int):
+    """One page of patients, most urgent first, with what each line shows beside its alerts
+    and suggestions (after ``dashboard_versions``' scan; ``total`` is the number of patients
+    it listed). One statement."""
+    return _DashboardPagination(
         page=page,
         per_page=DASHBOARD_PAGE_SIZE,
         error_out=False,
         select=dashboard_statement(actor, scope, today),
         total=total,
     )
-    found = list(pagination.items)
+
+
+def dashboard_rows(found: list) -> list[DashboardRow]:
+    """The rows of these listed patients (rows of ``dashboard_listing``): their most urgent
+    alerts and open suggestions, worded (three queries, whatever their number)."""
     ids = [row.Patient.id for row in found]
     shown_alerts = open_items.open_alerts(ids, per_patient=DASHBOARD_ALERTS_SHOWN)
     suggestions = _open_suggestions(ids)
@@ -197,7 +202,7 @@ def dashboard_page(actor, *, scope: str, page: int, today: dt.date, total: int) 
     by_patient: dict[int, list[SuggestionLine]] = defaultdict(list)
     for suggestion, exercise_id in suggestions:
         by_patient[suggestion.patient_id].append(_line(suggestion, exercise_id, names))
-    rows = [
+    return [
         DashboardRow(
             patient=row.Patient,
             alerts=alerts.get(row.Patient.id, []),
@@ -210,7 +215,6 @@ def dashboard_page(actor, *, scope: str, page: int, today: dt.date, total: int) 
         )
         for row in found
     ]
-    return {"pagination": pagination, "rows": rows, "today": today}
 
 
 def _float(value) -> float | None:

@@ -20,7 +20,7 @@ from flask_wtf.csrf import generate_csrf
 
 from rehab.auth.access import patient_required, staff_required
 from rehab.core.clock import clinic_today
-from rehab.core.fragments import kept
+from rehab.core.fragments import kept, kept_each
 from rehab.core.i18n import gettext as _
 from rehab.core.offline import owner_marker
 from rehab.core.pages import page_arg
@@ -29,7 +29,7 @@ from rehab.extensions import db
 from rehab.patients.services import own_patient_record, patient_for
 from rehab.programmes.wording import dose_text
 from rehab.training import bp, check_ins, decisions, services
-from rehab.training.dashboard import dashboard_page, dashboard_versions
+from rehab.training.dashboard import dashboard_listing, dashboard_rows, dashboard_versions
 from rehab.training.feedback import session_feedback
 from rehab.training.forms import (
     AcknowledgeForm,
@@ -331,21 +331,42 @@ def dashboard():
         scope = "mine"
     page = page_arg()
     today, versions = dashboard_versions(current_user, scope=scope)
+    # A row names the patient's therapist on the clinic's list and to an admin.
+    row_key = (scope, current_user.role, current_user.clinic.data_version, today)
+
+    def rows(found: list) -> dict:
+        built = dashboard_rows(found)
+        html = render_template(
+            "training/_dashboard_rows.html", rows=built, scope=scope, separator=ROW_SEPARATOR
+        )
+        return dict(zip(found, html.split(ROW_SEPARATOR), strict=True))
 
     def body() -> str:
+        pagination = dashboard_listing(
+            current_user, scope=scope, page=page, today=today, total=len(versions)
+        )
+        found = list(pagination.items)
+        # Each row kept while its patient's rows are unchanged: a session logged by one
+        # patient builds their row again, not the others'.
+        keys = {row: (*row_key, row.Patient.id, row.Patient.data_version) for row in found}
+        parts = kept_each("dashboard-row", keys, rows)
         return render_template(
             "training/_dashboard_body.html",
             scope=scope,
             filters={"scope": [scope]} if scope != "mine" else {},
-            **dashboard_page(
-                current_user, scope=scope, page=page, today=today, total=len(versions)
-            ),
+            pagination=pagination,
+            rows=[parts[row] for row in found],
+            today=today,
         )
 
-    # Kept while none of the listed patients' rows, nor the clinic, changed (the counters
-    # the database raises): one list per reader (their caseload, their role) and day.
+    # The page kept while none of the listed patients' rows, nor the clinic, changed (the
+    # counters the database raises): one list per reader (their caseload, their role) and day.
     key = (current_user.id, current_user.role, current_user.clinic.data_version, today, versions)
     return render_template("training/dashboard.html", body=kept("dashboard", key, body))
+
+
+# Between two rows rendered together (never in a page: a NUL is not a character of HTML).
+ROW_SEPARATOR = "\x00"
 
 
 @bp.route("/patients/<int:patient_id>/progress")

@@ -14,7 +14,7 @@ from rehab.core.fragments import FragmentCache, cache_for
 from rehab.extensions import db
 from rehab.training.models import Alert
 from tests.factories import login_as, make_user
-from tests.training.factories import check_in, make_plan, today
+from tests.training.factories import check_in, log_session, make_plan, today
 from tests.training.test_pages import a_red_session
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -124,3 +124,21 @@ def test_the_store_keeps_within_its_budget_and_drops_the_least_recently_shown():
     assert cache.get("huge") is None and cache.size == 8
     cache.put("a", "aa")  # replaced, not counted twice
     assert cache.size == 6
+
+
+def test_a_change_to_one_patient_builds_only_their_dashboard_row(app, client_for, world):
+    make_plan(world.patient)
+    make_plan(world.other_patient)
+    client = client_for("therapist")
+    before = client.get("/training/dashboard").text
+    cache = cache_for(app)
+    misses, hits = cache.misses, cache.hits
+    # Sanne logs a painful session: her row shows it; Tom's row is the one kept.
+    log_session(world.patient, today(), rpe=7, minutes=40)
+    db.session.commit()
+    after = client.get("/training/dashboard").text
+    assert cache.misses - misses == 2  # the page, and Sanne's row
+    assert cache.hits - hits == 1  # Tom's row
+    tom = lambda html: html[html.index("Tom") :].split("</li>")[0]  # noqa: E731
+    assert tom(after) == tom(before)
+    assert "Belasting deze week 280 AU" in after and "Belasting deze week 280 AU" not in before
