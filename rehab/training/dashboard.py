@@ -102,10 +102,11 @@ def dashboard_statement(actor, scope: str, today: dt.date):
             .exists()
             .label("has_programme"),
             _sessions_of_patient(
-                _load(), TrainingSession.session_date.between(this_week, today)
+                func.sum(TrainingSession.load),
+                TrainingSession.session_date.between(this_week, today),
             ).label("load_this_week"),
             _sessions_of_patient(
-                _load(),
+                func.sum(TrainingSession.load),
                 TrainingSession.session_date.between(
                     this_week - dt.timedelta(weeks=1), this_week - dt.timedelta(days=1)
                 ),
@@ -124,11 +125,6 @@ def dashboard_statement(actor, scope: str, today: dt.date):
             Patient.id,
         )
     )
-
-
-def _load():
-    """A session's load in arbitrary units: RPE × minutes (Foster 2001)."""
-    return func.sum(TrainingSession.session_rpe * TrainingSession.duration_minutes)
 
 
 def _sessions_of_patient(aggregate, *where):

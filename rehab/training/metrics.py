@@ -250,7 +250,7 @@ def _daily_rows(patient_id: int, start: dt.date, end: dt.date) -> dict[dt.date, 
     rows = db.session.execute(
         select(
             TrainingSession.session_date,
-            func.sum(TrainingSession.session_rpe * TrainingSession.duration_minutes),
+            func.sum(TrainingSession.load),
             func.count(TrainingSession.id),
             func.max(TrainingSession.pain_after),
         )

@@ -16,6 +16,7 @@ from sqlalchemy import (
     false,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rehab.core.db import utcnow
@@ -77,9 +78,10 @@ class TrainingSession(db.Model):
         back_populates="session", cascade="all, delete-orphan", order_by="ExerciseLog.id"
     )
 
-    @property
+    @hybrid_property
     def load(self) -> int:
-        """Session load in arbitrary units: session RPE × minutes (Foster 2001)."""
+        """Session load in arbitrary units: session RPE × minutes (Foster 2001); in SQL too
+        (``func.sum(TrainingSession.load)``)."""
         return self.session_rpe * self.duration_minutes
 
 

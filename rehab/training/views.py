@@ -323,6 +323,11 @@ def history():
 # --- therapists -------------------------------------------------------------------------------
 
 
+# Between two dashboard rows rendered together (never in a page: a NUL is not a character
+# of HTML).
+ROW_SEPARATOR = "\x00"
+
+
 @bp.route("/dashboard")
 @staff_required
 def dashboard():
@@ -363,10 +368,6 @@ def dashboard():
     # counters the database raises): one list per reader (their caseload, their role) and day.
     key = (current_user.id, current_user.role, current_user.clinic.data_version, today, versions)
     return render_template("training/dashboard.html", body=kept("dashboard", key, body))
-
-
-# Between two rows rendered together (never in a page: a NUL is not a character of HTML).
-ROW_SEPARATOR = "\x00"
 
 
 @bp.route("/patients/<int:patient_id>/progress")
