@@ -25,6 +25,20 @@ def clinic_today() -> dt.date:
     return dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 
 
+class DaysFromToday(int):
+    """A date in a parametrize list, written as days from the clinic's today and made a
+    date only when the test runs: the list is built when the suite is collected, which
+    can be before midnight while the test itself runs after it."""
+
+    def iso(self) -> str:
+        return (clinic_today() + dt.timedelta(days=int(self))).isoformat()
+
+
+def on_the_day(values: dict) -> dict:
+    """``values`` with each DaysFromToday put into today's ISO date."""
+    return {k: v.iso() if isinstance(v, DaysFromToday) else v for k, v in values.items()}
+
+
 def make_clinic(name: str | None = None, **fields) -> Clinic:
     # Test clinics do not require two-step verification unless a test asks for it
     # (tests/auth/test_two_factor.py does), so that tests logging in through the form as

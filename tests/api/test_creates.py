@@ -3,7 +3,6 @@ the session's submission key as the idempotency key, CSRF only for cookie reques
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 
 import pytest
@@ -14,6 +13,7 @@ from rehab.extensions import db
 from rehab.programmes.models import Suggestion
 from rehab.training.models import CheckIn, TrainingSession
 from tests.api.conftest import bearer
+from tests.factories import DaysFromToday, on_the_day
 from tests.role_matrix.training import extend_world as training_world
 from tests.training.factories import make_plan, today
 
@@ -58,7 +58,7 @@ def test_a_session_is_stored_once_per_submission_key(app, world, plan, token_for
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        ({"session_date": (today() + dt.timedelta(days=1)).isoformat()}, "session_date",
+        ({"session_date": DaysFromToday(1)}, "session_date",
          "toekomst"),
         ({"exercises": [{"prescription_id": 999999, "as_prescribed": True}]}, "exercises",
          "niet in je programma"),
@@ -68,7 +68,7 @@ def test_a_session_is_stored_once_per_submission_key(app, world, plan, token_for
 def test_a_refused_session_says_why_per_field(app, world, plan, token_for, change, field, words):
     answer = app.test_client().post(
         f"/api/v1/patients/{world.patient.id}/sessions",
-        json=_session_body(plan, **change),
+        json=_session_body(plan, **on_the_day(change)),
         headers=bearer(token_for(world.patient.user, write=True)),
     )
     assert answer.status_code == 422 and answer.mimetype == "application/problem+json"

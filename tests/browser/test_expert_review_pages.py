@@ -12,12 +12,11 @@ import pytest
 from rehab.extensions import db
 from rehab.programmes.models import ExitCriterion
 from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD, make_exercise, make_prescription
+from tests.factories import PASSWORD, clinic_today, make_exercise, make_prescription
 from tests.patients.factories import make_analysis
 from tests.training.factories import check_in, log_session, make_plan
 
 pytestmark = pytest.mark.browser
-TODAY = dt.date.today()
 
 
 def _log_in(page, live_server, user):
@@ -32,11 +31,11 @@ def _log_in(page, live_server, user):
 def record(world):
     patient = world.patient
     patient.sex = "male"
-    patient.date_of_birth = dt.date(TODAY.year - 60, 1, 1)
+    patient.date_of_birth = dt.date(clinic_today().year - 60, 1, 1)
     patient.episode = "first"
     make_analysis(
         patient,
-        recorded_on=TODAY - dt.timedelta(weeks=6),
+        recorded_on=clinic_today() - dt.timedelta(weeks=6),
         biering_sorensen=150,
         side_bridge_left=100,
         side_bridge_right=94,
@@ -44,7 +43,7 @@ def record(world):
         activities=[("Zitten", 6), ("Voetbal", 8), ("Tillen", 7)],
         instrument="psk",
     )
-    latest = make_analysis(patient, kind="reassessment", recorded_on=TODAY,
+    latest = make_analysis(patient, kind="reassessment", recorded_on=clinic_today(),
                            biering_sorensen=110, side_bridge_left=100, side_bridge_right=95.1,
                            modified_schober=5.2,
                            activities=[("Zitten", 4), ("Voetbal", 3), ("Tillen", 4)],
@@ -78,9 +77,9 @@ def test_the_analysis_page_and_form(live_server, page, world, record, language):
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_the_programme_and_progress_pages(live_server, page, world, record, language):
     world.therapist.locale = language
-    plan = make_plan(world.patient, started_on=TODAY - dt.timedelta(days=40))
+    plan = make_plan(world.patient, started_on=clinic_today() - dt.timedelta(days=40))
     phase = plan["phase"]
-    phase.started_on = TODAY - dt.timedelta(days=5)
+    phase.started_on = clinic_today() - dt.timedelta(days=5)
     walk = make_exercise(name="Stevig wandelen", dosage_type="time")
     make_prescription(phase, walk, sets=1, dosage_type="time", reps_min=None, reps_max=None,
                       duration_seconds=1200, target_effort=None, mode="time_contingent",
@@ -99,9 +98,9 @@ def test_the_programme_and_progress_pages(live_server, page, world, record, lang
             label=f"{kind}", is_default=True,
         ))  # fmt: skip
     for n in range(1, 15):
-        check_in(world.patient, TODAY - dt.timedelta(days=n), pain=2)
+        check_in(world.patient, clinic_today() - dt.timedelta(days=n), pain=2)
     for n in (1, 2, 3, 4):  # four sessions in a week of three planned
-        log_session(world.patient, TODAY - dt.timedelta(days=7 * 1 + n), exercises=[
+        log_session(world.patient, clinic_today() - dt.timedelta(days=7 * 1 + n), exercises=[
             (plan["squat"], {"sets_done": 3, "reps_done": 12, "pain_during": 2}),
         ])  # fmt: skip
     db.session.commit()

@@ -6,7 +6,6 @@ always refused, one inside is always accepted, and no text ever causes a 500.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -19,10 +18,8 @@ from rehab.extensions import db
 from rehab.patients.analysis_forms import AnalysisForm
 from rehab.patients.measures import MEASURES, stored_fields
 from rehab.patients.models import MovementAnalysis
-from tests.factories import clinic_today
+from tests.factories import DaysFromToday, on_the_day
 from tests.patients.factories import analysis_count, analysis_form, make_analysis
-
-TOMORROW = (clinic_today() + dt.timedelta(days=1)).isoformat()
 
 BAD_INPUT = [
     # field, typed value, the message the therapist reads under that field
@@ -30,7 +27,7 @@ BAD_INPUT = [
     ("hip_flexion_right", "400", "Enter a value from 0 to 160 °."),
     ("nprs", "11", "Enter a value from 0 to 10."),
     ("nprs_worst", "-1", "Enter a value from 0 to 10."),
-    ("recorded_on", TOMORROW, "This date lies in the future."),
+    ("recorded_on", DaysFromToday(1), "This date lies in the future."),
     ("recorded_on", "", "This field is required."),
     ("recorded_on", "gisteren", "Enter a valid date."),
     ("recorded_on", "1066-10-14", "Enter a date between 1900 and 2199."),
@@ -80,7 +77,7 @@ def test_bad_value_gets_a_message_and_nothing_is_stored(
     english_therapist, world, name, value, message
 ):
     data = analysis_form(nprs="4", side_bridge_right="60", findings="Goed gesprek")
-    data[name] = value
+    data.update(on_the_day({name: value}))
     response = _post(english_therapist, world, data)
     assert response.status_code == 200
     assert message in response.text

@@ -17,14 +17,16 @@ from rehab.patients.models import MovementAnalysis
 from tests.factories import clinic_today, make_user
 from tests.patients.factories import analysis_form, make_analysis
 
-WEEKS_AGO = clinic_today() - dt.timedelta(weeks=5)
+
+def weeks_ago() -> dt.date:
+    return clinic_today() - dt.timedelta(weeks=5)
 
 
 @pytest.fixture
 def intake(world):
     analysis = make_analysis(
         world.patient,
-        recorded_on=WEEKS_AGO,
+        recorded_on=weeks_ago(),
         nprs=6,
         modified_schober=3,
         five_times_sit_to_stand=14,
@@ -289,7 +291,7 @@ def _add_analyses(world, n, tests_each=0):
         make_analysis(
             world.patient,
             kind="reassessment",
-            recorded_on=WEEKS_AGO + dt.timedelta(days=i % 30),
+            recorded_on=weeks_ago() + dt.timedelta(days=i % 30),
             nprs=i % 10,
             side_bridge_left=30 + i,
             side_bridge_right=35 + i,

@@ -14,9 +14,12 @@ from rehab.extensions import db
 from rehab.patients.evaluation import measure_row
 from rehab.patients.measures import MEASURES
 from rehab.patients.models import MovementAnalysis
+from tests.factories import clinic_today
 from tests.patients.factories import make_analysis
 
-WEEKS_AGO = dt.date.today() - dt.timedelta(weeks=5)
+
+def weeks_ago() -> dt.date:
+    return clinic_today() - dt.timedelta(weeks=5)
 
 
 def _text(html: str) -> str:
@@ -57,7 +60,7 @@ def test_sorensen_150_s_is_flagged_for_a_man_and_says_no_cutoff_for_a_woman(
     # Male, Sørensen 150 s → flagged; female, 150 s → no validated cut-off shown; sex not
     # recorded, 150 s → says the cut-off holds for men only.
     world.patient.sex = sex
-    analysis = make_analysis(world.patient, recorded_on=WEEKS_AGO, biering_sorensen=150)
+    analysis = make_analysis(world.patient, recorded_on=weeks_ago(), biering_sorensen=150)
     _english(world.therapist)
     text = _page(client_for("therapist"), world, analysis)
     if flagged:
@@ -72,7 +75,7 @@ def test_sorensen_150_s_is_flagged_for_a_man_and_says_no_cutoff_for_a_woman(
 
 def test_the_patient_never_sees_a_remark_that_depends_on_their_recorded_sex(client_for, world):
     world.patient.sex = "female"
-    analysis = make_analysis(world.patient, recorded_on=WEEKS_AGO, biering_sorensen=150)
+    analysis = make_analysis(world.patient, recorded_on=weeks_ago(), biering_sorensen=150)
     _english(world.patient.user)
     html = client_for("patient").get(f"/patients/me/analyses/{analysis.id}").text
     text = _text(html)
@@ -84,7 +87,7 @@ def test_the_patient_never_sees_a_remark_that_depends_on_their_recorded_sex(clie
 def test_a_reassessment_judges_sorensen_change_against_its_sdc_of_32_s(client_for, world):
     # 150 s → 120 s is −30 s: within the smallest detectable change of 32 s in current low
     # back pain (Latimer 1999), so not beyond it; 150 s → 110 s (−40 s) is.
-    first = make_analysis(world.patient, recorded_on=WEEKS_AGO, biering_sorensen=150)
+    first = make_analysis(world.patient, recorded_on=weeks_ago(), biering_sorensen=150)
     second = make_analysis(
         world.patient, kind="reassessment", recorded_on=dt.date.today(), biering_sorensen=120
     )
@@ -107,7 +110,7 @@ def test_side_bridge_4_9_percent_apart_is_not_flagged_whichever_side_is_stronger
     client_for, world, left, right
 ):
     analysis = make_analysis(
-        world.patient, recorded_on=WEEKS_AGO, side_bridge_left=left, side_bridge_right=right
+        world.patient, recorded_on=weeks_ago(), side_bridge_left=left, side_bridge_right=right
     )
     _english(world.therapist)
     text = _page(client_for("therapist"), world, analysis)
@@ -120,7 +123,7 @@ def test_side_bridge_6_percent_apart_flags_the_asymmetry_itself_both_ways(
     client_for, world, left, right
 ):
     analysis = make_analysis(
-        world.patient, recorded_on=WEEKS_AGO, side_bridge_left=left, side_bridge_right=right
+        world.patient, recorded_on=weeks_ago(), side_bridge_left=left, side_bridge_right=right
     )
     _english(world.therapist)
     text = _page(client_for("therapist"), world, analysis)
@@ -130,7 +133,7 @@ def test_side_bridge_6_percent_apart_flags_the_asymmetry_itself_both_ways(
 
 def test_psk_change_is_labelled_with_the_clinics_threshold_not_an_mcid(client_for, world):
     acts = [("Tillen", 7), ("Zitten", 6), ("Fietsen", 5)]
-    first = make_analysis(world.patient, recorded_on=WEEKS_AGO, activities=acts, instrument="psk")
+    first = make_analysis(world.patient, recorded_on=weeks_ago(), activities=acts, instrument="psk")
     better = [("Tillen", 4), ("Zitten", 4), ("Fietsen", 3)]
     second = make_analysis(world.patient, kind="reassessment", activities=better, instrument="psk")
     _english(world.therapist)

@@ -18,20 +18,23 @@ from tests.factories import clinic_today
 from tests.patients.factories import make_analysis
 
 DAY = dt.timedelta(days=1)
-START = clinic_today() - 60 * DAY
+
+
+def start() -> dt.date:
+    return clinic_today() - 60 * DAY
 
 
 @pytest.fixture
 def history(world):
     """An intake with full trunk endurance, a re-assessment with side bridges only."""
     intake = make_analysis(
-        world.patient, recorded_on=START, nprs=7, mcgill_flexor=90, biering_sorensen=100,
+        world.patient, recorded_on=start(), nprs=7, mcgill_flexor=90, biering_sorensen=100,
         side_bridge_left=50, side_bridge_right=60, modified_schober=3,
         activities=[("Lopen", 8), ("Tillen", 7), ("Zitten", 6)], instrument="psk",
         red_flag_night_pain=True,
     )  # fmt: skip
     later = make_analysis(
-        world.patient, kind="reassessment", recorded_on=START + 35 * DAY, nprs=3,
+        world.patient, kind="reassessment", recorded_on=start() + 35 * DAY, nprs=3,
         side_bridge_left=70, side_bridge_right=72,
         activities=[("Lopen", 4), ("Tillen", 4), ("Zitten", 4)], instrument="psk",
     )  # fmt: skip
@@ -92,8 +95,8 @@ def test_analyses_for_report_gives_first_and_latest_with_children(world, history
 
 
 def test_same_day_analyses_are_ordered_by_when_they_were_recorded(world):
-    first = make_analysis(world.patient, recorded_on=START, nprs=8)
-    second = make_analysis(world.patient, recorded_on=START, nprs=6, red_flag_cancer=True)
+    first = make_analysis(world.patient, recorded_on=start(), nprs=8)
+    second = make_analysis(world.patient, recorded_on=start(), nprs=6, red_flag_cancer=True)
     db.session.commit()
     assert outcome_scores(world.patient.id, "nprs") == (8.0, 6.0)
     assert has_open_red_flags(world.patient.id)
@@ -117,13 +120,13 @@ def test_each_reads_in_a_fixed_number_of_queries(world, count_queries):
             counts.append(counted.count)
         return counts
 
-    make_analysis(world.patient, recorded_on=START, nprs=5,
+    make_analysis(world.patient, recorded_on=start(), nprs=5,
                   activities=[("Lopen", 5)] * 3, instrument="psfs")  # fmt: skip
     db.session.commit()
     few = run()
     for n in range(20):
         make_analysis(
-            world.patient, recorded_on=START + n * DAY, nprs=n % 10,
+            world.patient, recorded_on=start() + n * DAY, nprs=n % 10,
             activities=[("Lopen", 5)] * 3, instrument="psfs",
             extra_tests=[{"name": f"T{t}", "value": t} for t in range(10)],
         )  # fmt: skip

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from rehab.audit.models import AuditEntry
 from rehab.extensions import db
 from rehab.training.models import CheckIn
+from tests.factories import DaysFromToday, on_the_day
 from tests.training.factories import today
 
 GOOD = {
@@ -22,7 +23,7 @@ GOOD = {
 
 
 def post(client, **changes):
-    data = {"check_date": today().isoformat(), **GOOD, **changes}
+    data = {"check_date": today().isoformat(), **GOOD, **on_the_day(changes)}
     return client.post("/training/check-in", data=data)
 
 
@@ -66,8 +67,8 @@ def test_an_earlier_day_can_be_checked_in_up_to_a_week_back(client_for):
         ({"stiffness_minutes": "2000"}, "Vul een aantal minuten in van 0 tot 1440."),
         ({"sleep_quality": "great"}, "Kies hoe je hebt geslapen: goed, redelijk of slecht."),
         ({"worse_than_yesterday": ""}, "Kies ja of nee."),
-        ({"check_date": (today() + dt.timedelta(days=1)).isoformat()}, "in de toekomst"),
-        ({"check_date": (today() - dt.timedelta(days=8)).isoformat()}, "7 dagen terug"),
+        ({"check_date": DaysFromToday(1)}, "in de toekomst"),
+        ({"check_date": DaysFromToday(-8)}, "7 dagen terug"),
         ({"check_date": "gisteren"}, "Vul een geldige datum in."),
         ({"check_date": "9999-12-31"}, "Vul een datum in tussen 1900 en 2199."),
     ],

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from rehab.audit.models import AuditEntry
 from rehab.extensions import db
 from rehab.training.models import ExerciseLog, TrainingSession
-from tests.factories import make_prescription, make_programme
+from tests.factories import DaysFromToday, make_prescription, make_programme, on_the_day
 from tests.training.factories import make_plan, session_form, today
 
 
@@ -96,15 +96,15 @@ def test_a_double_submit_stores_one_session(client_for, plan):
         ({"exercises-0-pain_during": "11"}, "Pijn is een getal van 0 tot 10."),
         ({"duration_minutes": "-5"}, "Vul een aantal minuten in van 1 tot 600."),
         ({"exercises-0-reps": "10000"}, "Vul een heel getal in van 0 tot 100."),
-        ({"session_date": (today() + dt.timedelta(days=1)).isoformat()}, "in de toekomst"),
-        ({"session_date": (today() - dt.timedelta(days=8)).isoformat()}, "7 dagen terug"),
+        ({"session_date": DaysFromToday(1)}, "in de toekomst"),
+        ({"session_date": DaysFromToday(-8)}, "7 dagen terug"),
         ({"session_rpe": "12"}, "Kies een getal van 0 tot 10."),
         ({"exercises-0-sets": ""}, "Vul het aantal sets in"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_stores_nothing(client_for, plan, change, message):
     data = session_form(plan, {"squat": {"sets": "3", "reps": "10", "load_kg": "20"}})
-    data.update(change)
+    data.update(on_the_day(change))
     response = client_for("patient").post("/training/today", data=data)
     assert response.status_code == 200
     assert message in response.text
