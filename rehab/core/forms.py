@@ -9,11 +9,12 @@ import wtforms
 from markupsafe import Markup
 from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.validators import ValidationError
-from wtforms.widgets import Select, html_params
+from wtforms.widgets import Select
 
 from rehab.core.clock import local_today
 from rehab.core.i18n import lazy_gettext as _l
 from rehab.core.urls import MAX_ID
+from rehab.core.widgets import quick_html_params
 
 # The dates a clinic can mean: a birth date after 1900, nothing planned beyond 2199. Beyond
 # these, date arithmetic overflows (the day after 9999-12-31) and so do time zones
@@ -165,8 +166,8 @@ class QuickSelect(Select):
                 kwargs[key] = getattr(flags, key)
         written = self._options(tuple((c.value, c.label) for c in found))
         options = "".join(w[1] if c.selected else w[0] for c, w in zip(found, written, strict=True))
-        # Both parts come escaped: html_params escapes, and the options are WTForms' own.
-        select = f"<select {html_params(name=field.name, **kwargs)}>{options}</select>"
+        # Both parts come escaped: quick_html_params escapes, and the options are WTForms' own.
+        select = f"<select {quick_html_params(name=field.name, **kwargs)}>{options}</select>"
         return Markup(select)  # noqa: S704
 
     @classmethod

@@ -148,7 +148,23 @@ def scan_alerts(
     ]
     if not targets:
         return 0
-    ids = targets_stmt.with_only_columns(Patient.id).scalar_subquery()
+    return _scan(targets, targets_stmt.with_only_columns(Patient.id).scalar_subquery(), today)
+
+
+def scan_patient_alerts(patient: Patient, programme: Programme, *, today: dt.date) -> int:
+    """``scan_alerts`` for one patient, with the active programme the caller has loaded (a
+    session just logged against it): the same findings, without reading the patient, the
+    clinic and the programme again. Caller commits."""
+    if programme.status != "active" or patient.status != PatientStatus.ACTIVE:
+        return 0
+    target = _Target(patient.id, patient.clinic, programme.started_on)
+    return _scan([target], [patient.id], today, look_up_quiet=False)
+
+
+def _scan(targets: list[_Target], ids, today: dt.date, *, look_up_quiet: bool = True) -> int:
+    """The findings for these targets; ``ids`` selects their patients (a list or a subquery).
+    ``look_up_quiet=False``: none of them can be quiet all window (each has just logged),
+    so their last logging before it is not looked up."""
     window_start = monday_of(today) - dt.timedelta(weeks=WINDOW_WEEKS)
     sessions = _sessions(ids, window_start, today)
     # Whole weeks around the recent sessions: a red squat earlier in the week counts too.
@@ -157,8 +173,8 @@ def scan_alerts(
     # The last day with any logging: from the window, or (for patients quiet all window)
     # from their older history — one query either way.
     active = set(sessions) | set(check_ins)
-    last_logged = _last_logged([t.patient_id for t in targets if t.patient_id not in active],
-                               window_start)  # fmt: skip
+    quiet = [t.patient_id for t in targets if t.patient_id not in active]
+    last_logged = _last_logged(quiet, window_start) if quiet or look_up_quiet else {}
     for target in targets:
         if target.patient_id in active:
             rows = [*sessions.get(target.patient_id, []), *check_ins.get(target.patient_id, [])]

@@ -117,20 +117,34 @@ def _alert_raised(session: TrainingSession) -> bool:
     )
 
 
-def step_downs(patient: Patient, prescription_ids: list[int], names: dict[int, str]) -> list:
+def step_downs(
+    patient: Patient,
+    prescription_ids: list[int],
+    names: dict[int, str],
+    *,
+    loaded: list[Prescription] = (),
+    open_regressions: list[Suggestion] | None = None,
+) -> list:
     """The concrete step down for each prescription: the therapist's open suggestion to
     regress when there is one (the patient hears what the therapist sees), else the model's
     own rule: one rung down the ladder, or the dose cut by 15 % (rehab.progress.progression).
-    Three queries whatever the list holds (the Today page's count stays fixed).
+
+    Three queries whatever the list holds; one when the caller has the prescriptions
+    (``loaded``) and the patient's open suggestions to regress (``open_regressions``)
+    already, as the Today page has.
     """
     from rehab.training.services import exercises_by_id
 
-    prescriptions = list(
-        db.session.scalars(select(Prescription).where(Prescription.id.in_(prescription_ids)))
-    )
-    suggestions = {
-        s.prescription_id: s
-        for s in db.session.scalars(
+    known = {p.id: p for p in loaded}
+    asked = list(dict.fromkeys(prescription_ids))
+    missing = [pid for pid in asked if pid not in known]
+    prescriptions = [known[pid] for pid in asked if pid in known]
+    if missing:
+        prescriptions += db.session.scalars(
+            select(Prescription).where(Prescription.id.in_(missing))
+        )
+    if open_regressions is None:
+        open_regressions = db.session.scalars(
             select(Suggestion).where(
                 Suggestion.patient_id == patient.id,
                 Suggestion.status == "open",
@@ -138,7 +152,8 @@ def step_downs(patient: Patient, prescription_ids: list[int], names: dict[int, s
                 Suggestion.prescription_id.in_(prescription_ids),
             )
         )
-    }
+    wanted = set(prescription_ids)
+    suggestions = {s.prescription_id: s for s in open_regressions if s.prescription_id in wanted}
     exercises = exercises_by_id(p.exercise_id for p in prescriptions)
     easier_ids = [e.regression_id for e in exercises.values() if e.regression_id]
     easier_ids += [s.new_exercise_id for s in suggestions.values() if s.new_exercise_id]
@@ -173,7 +188,8 @@ def step_downs(patient: Patient, prescription_ids: list[int], names: dict[int, s
 
 
 def _names(ids: list[int]) -> dict[int, str]:
-    """Exercise names in the page's language: one query, even for none."""
+    """Exercise names in the page's language: one query, even for none (the Today page's
+    count stays the same with a step down or without)."""
     from flask_babel import get_locale
 
     from rehab.exercises.models import Exercise

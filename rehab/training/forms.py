@@ -25,6 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from rehab.core import widgets
 from rehab.core.clock import local_today
 from rehab.core.forms import (
     DateField,
@@ -125,15 +126,16 @@ def _count(label, maximum: int, *, description=None):
         description=description,
         validators=[Optional(), NumberRange(min=0, max=maximum, message=message)],
         render_kw={"inputmode": "numeric", "min": 0, "max": maximum},
+        widget=widgets.NumberInput(),
     )
 
 
 class ExerciseEntryForm(Form):
     """One exercise of the session (no CSRF of its own: it is part of the session form)."""
 
-    prescription_id = HiddenField(validators=[InputRequired()])
-    as_prescribed = BooleanField(_l("Done as prescribed"))
-    skipped = BooleanField(_l("Skipped"))
+    prescription_id = HiddenField(validators=[InputRequired()], widget=widgets.HiddenInput())
+    as_prescribed = BooleanField(_l("Done as prescribed"), widget=widgets.CheckboxInput())
+    skipped = BooleanField(_l("Skipped"), widget=widgets.CheckboxInput())
     skip_reason = SelectField(
         _l("Why skipped?"),
         widget=QuickSelect(),
@@ -155,6 +157,7 @@ class ExerciseEntryForm(Form):
             NumberRange(min=0, max=500, message=_l("Enter a weight from 0 to 500 kg.")),
         ],
         render_kw={"inputmode": "decimal", "step": "0.5", "min": 0, "max": 500},
+        widget=widgets.NumberInput(step="any"),
     )
     pain_during = SelectField(
         _l("Pain during (0–10)"),
@@ -175,6 +178,7 @@ class ExerciseEntryForm(Form):
     feel = RadioField(
         _l("How did it feel?"),
         choices=lambda: choices([("", _l("About right")), *FEEL_LABELS.items()]),
+        option_widget=widgets.RadioInput(),
         default="",
         validators=[Optional()],
         invalid_choice_message=_l("Choose too hard, too easy or about right."),

@@ -113,12 +113,14 @@ class TodayPlan:
         return bool(self.allowed)
 
 
-def today_plan(patient: Patient, today: dt.date) -> TodayPlan:
+def today_plan(patient: Patient, today: dt.date, *, with_week: bool = True) -> TodayPlan:
     """The exercises due today from the current phase, with the week's progress.
 
     per_week: all prescriptions, "N of M sessions this week"; weekdays: only on those
     days, otherwise a rest day with the next session day; rotation: the label after the
-    last logged session's. A fixed number of queries.
+    last logged session's. A fixed number of queries. ``with_week=False`` leaves the week's
+    sessions out (a session being logged needs the plan, not the week; ``fill_week`` adds
+    them when the page is shown after all).
     """
     programme = programme_services.active_programme_now(patient.id)
     prescriptions = current_prescriptions(programme)
@@ -126,18 +128,6 @@ def today_plan(patient: Patient, today: dt.date) -> TodayPlan:
         return TodayPlan(programme=programme, schedule=None)
     phase = programme_services.current_phase(programme)
     schedule = Schedule.of(phase)
-    monday = monday_of(today)
-    sessions = list(
-        db.session.scalars(
-            select(TrainingSession)
-            .where(
-                TrainingSession.patient_id == patient.id,
-                TrainingSession.session_date >= monday,
-                TrainingSession.session_date <= today,
-            )
-            .order_by(TrainingSession.session_date, TrainingSession.id)
-        )
-    )
     label = None
     if schedule.kind == "rotation" and schedule.rotation:
         label = next_rotation_label(schedule.rotation, _last_rotation_label(patient, phase))
@@ -151,11 +141,30 @@ def today_plan(patient: Patient, today: dt.date) -> TodayPlan:
         rest_day=not is_session_day(schedule, today),
         next_session_day=next_session_day(schedule, today),
         label=label,
-        done_this_week=len(sessions),
         per_week=schedule.sessions_prescribed_per_week,
-        logged_today=[s for s in sessions if s.session_date == today],
     )
+    if with_week:
+        fill_week(plan, patient, today)
     return plan
+
+
+def fill_week(plan: TodayPlan, patient: Patient, today: dt.date) -> None:
+    """The sessions logged this week so far: how many, and which of them today (one query)."""
+    if not plan.has_programme:
+        return
+    sessions = list(
+        db.session.scalars(
+            select(TrainingSession)
+            .where(
+                TrainingSession.patient_id == patient.id,
+                TrainingSession.session_date >= monday_of(today),
+                TrainingSession.session_date <= today,
+            )
+            .order_by(TrainingSession.session_date, TrainingSession.id)
+        )
+    )
+    plan.done_this_week = len(sessions)
+    plan.logged_today = [s for s in sessions if s.session_date == today]
 
 
 def _last_rotation_label(patient: Patient, phase: Phase) -> str | None:
@@ -499,9 +508,13 @@ def patient_sessions_statement(patient: Patient):
 
 
 def after_logging(patient: Patient, *, today: dt.date, programme: Programme | None = None) -> None:
-    """Recompute the patient's suggestions and scan their alerts (caller commits)."""
-    from rehab.training.alerts import scan_alerts
+    """Recompute the patient's suggestions and scan their alerts (caller commits).
+    ``programme`` is the patient's active programme when the caller has loaded it."""
+    from rehab.training.alerts import scan_alerts, scan_patient_alerts
     from rehab.training.suggestions import refresh_suggestions
 
     refresh_suggestions(patient, today=today, programme=programme)
-    scan_alerts(today=today, patient_ids=[patient.id])
+    if programme is not None:
+        scan_patient_alerts(patient, programme, today=today)
+    else:
+        scan_alerts(today=today, patient_ids=[patient.id])

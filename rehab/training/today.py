@@ -62,10 +62,10 @@ def today_context(patient: Patient, plan: services.TodayPlan, today: dt.date) ->
     """The page's extras, in a fixed number of queries."""
     from rehab.core.i18n import gettext as _
 
-    regress_ids = (
+    open_regressions = (
         list(
             db.session.scalars(
-                select(Suggestion.prescription_id).where(
+                select(Suggestion).where(
                     Suggestion.patient_id == patient.id,
                     Suggestion.status == "open",
                     Suggestion.action == "regress",
@@ -77,7 +77,14 @@ def today_context(patient: Patient, plan: services.TodayPlan, today: dt.date) ->
     )
     language = str(get_locale() or "nl")
     names = {eid: e.text("name", language) for eid, e in plan.exercises.items()}
-    steps = {step.prescription_id: step for step in step_downs(patient, regress_ids, names)}
+    found = step_downs(
+        patient,
+        [s.prescription_id for s in open_regressions],
+        names,
+        loaded=plan.allowed,
+        open_regressions=open_regressions,
+    )
+    steps = {step.prescription_id: step for step in found}
     return {
         "check_in_due": check_in_due(patient, today),
         "warning_check_in": warning_check_in(patient, today),

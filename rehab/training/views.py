@@ -90,10 +90,11 @@ def _template_helpers() -> dict:
 def today():
     patient = own_patient_record(current_user)
     day = clinic_today(patient.clinic)
-    plan = services.today_plan(patient, day)
+    posted = request.method == "POST"
+    plan = services.today_plan(patient, day, with_week=not posted)
     form = LogSessionForm()
     form.today = day
-    if request.method == "POST" and plan.has_programme:
+    if posted and plan.has_programme:
         stored = services.session_by_key(form.submission_key.data or "")
         if stored is not None:
             return _saved(services.same_patient(stored, patient).id, created=False)
@@ -117,12 +118,14 @@ def today():
         if _wants_json():
             # A session kept on the phone while offline, sent now: say why it was refused.
             return jsonify(status="refused", errors=_form_messages(form)), 422
-    elif request.method == "POST":
+    elif posted:
         if _wants_json():
             return jsonify(status="refused", errors=[]), 409
         return redirect(url_for("training.today"))  # no programme: the page says so
     else:
         prepare_session_form(form, plan.due, day, new=True)
+    if posted:  # refused: the page is shown again, with the week
+        services.fill_week(plan, patient, day)
     response = make_response(
         render_template(
             "training/today.html",

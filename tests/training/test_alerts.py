@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from rehab.audit.models import AuditEntry
 from rehab.extensions import db
-from rehab.training.alerts import scan_alerts, sleep_worse_reason
+from rehab.training.alerts import scan_alerts, scan_patient_alerts, sleep_worse_reason
 from rehab.training.models import Alert
 from rehab.training.wording import describe
 from tests.factories import clinic_today, make_patient
@@ -206,6 +206,34 @@ def test_nothing_logged_for_more_than_the_clinics_days(world, plan):
     scan_alerts(today=day(14), clinic_ids=[world.clinic.id])
     scan_alerts(today=day(16), clinic_ids=[world.clinic.id])  # the same gap: one alert
     assert [k for k in kinds() if k[0] == "no_logs"] == [("no_logs", "since:2024-01-10")]
+
+
+def test_the_scan_after_logging_raises_what_the_full_scan_raises(world, plan):
+    # Sessions of 270 AU after weeks of 200 (+35 %) and a red squat (7/10 > 5) on the 19th:
+    # the scan that logging runs, with the programme the view loaded, raises the same alerts
+    # with the same evidence as the scan that looks the patient up.
+    steady_weeks(world.patient, 2)
+    steady_weeks(world.patient, 1, first_monday=day(14), minutes=(54, 54, 54))
+    log_session(world.patient, day(18), exercises=[
+        (plan["squat"], {"sets_done": 3, "reps_done": 10, "pain_during": 7}),
+    ])  # fmt: skip
+    db.session.commit()
+    offered = scan_patient_alerts(world.patient, plan["programme"], today=day(18))
+    db.session.commit()
+    found = [(a.kind, a.dedupe_key, a.severity, a.evidence) for a in alerts()]
+    assert {kind for kind, *_ in found} == {"pain_red", "session_spike"}, found
+    db.session.execute(Alert.__table__.delete())
+    assert scan_alerts(today=day(18), patient_ids=[world.patient.id]) == offered
+    db.session.commit()
+    assert [(a.kind, a.dedupe_key, a.severity, a.evidence) for a in alerts()] == found
+
+
+def test_the_scan_after_logging_leaves_an_ended_programme_alone(world, plan):
+    check_in(world.patient, day(0), stiffness=90)
+    plan["programme"].status = "completed"
+    db.session.commit()
+    assert scan_patient_alerts(world.patient, plan["programme"], today=day(1)) == 0
+    assert alerts() == []
 
 
 def test_patients_without_an_active_programme_are_not_scanned(world):
