@@ -49,10 +49,10 @@ PINNED = {
     "builder": 10,
     # 6 for the plan and the form (the programme, its phases, and only the current phase's
     # prescriptions with their exercises, not the exercises' regions and equipment); the
-    # morning check-in offer, today's warning signs, the open step downs (the patient's open
-    # suggestions to regress, then the easier exercises' names; the prescriptions are the
-    # plan's).
-    "today": 10,
+    # morning check-in offer with today's warning signs, the open step downs (the patient's
+    # open suggestions to regress, then the easier exercises' names; the prescriptions are
+    # the plan's).
+    "today": 9,
     # PostgreSQL gets the two exercise logs in one INSERT, SQLite in one each. The key is
     # looked up once (the view's look-up; the unique index decides a race), and nothing is
     # read again after the commit (the redirect and the owner header take ids, not rows).

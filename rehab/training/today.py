@@ -8,13 +8,13 @@ import datetime as dt
 
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from rehab.core.offline import owner_marker
 from rehab.extensions import db
 from rehab.patients.models import Patient
 from rehab.programmes.models import Suggestion
-from rehab.training import check_ins, services
+from rehab.training import services
 from rehab.training.feedback import step_downs
 from rehab.training.models import CheckIn, TrainingSession
 
@@ -25,29 +25,29 @@ def session_names(session: TrainingSession) -> dict[int, str]:
     return {eid: e.text("name", language) for eid, e in exercises.items()}
 
 
-def check_in_due(patient: Patient, today: dt.date) -> bool:
-    """The morning after a session, until the check-in is done (one query): it tells
-    whether the pain settled by the next morning (domain.md §3)."""
+def check_in_state(patient: Patient, today: dt.date) -> tuple[bool, CheckIn | None]:
+    """Whether the morning check-in is due, and today's check-in when it holds a warning
+    sign (the page repeats the safety net), in one query.
+
+    The check-in is due the morning after a session, until it is done: it tells whether
+    the pain settled by the next morning (domain.md §3).
+    """
     yesterday = today - dt.timedelta(days=1)
     session_yesterday = (
         select(TrainingSession.id)
         .where(TrainingSession.patient_id == patient.id, TrainingSession.session_date == yesterday)
         .exists()
     )
-    checked_in = (
-        select(CheckIn.id)
-        .where(CheckIn.patient_id == patient.id, CheckIn.check_date == today)
-        .exists()
-    )
-    return bool(db.session.scalar(select(session_yesterday & ~checked_in)))
-
-
-def warning_check_in(patient: Patient, today: dt.date) -> CheckIn | None:
-    """Today's check-in when it holds a warning sign: the page repeats the safety net."""
-    check_in = check_ins.check_in_on(patient, today)
+    one = select(literal(1).label("one")).subquery()
+    found, check_in = db.session.execute(
+        select(session_yesterday.label("session_yesterday"), CheckIn)
+        .select_from(one)
+        .outerjoin(CheckIn, (CheckIn.patient_id == patient.id) & (CheckIn.check_date == today))
+    ).one()
+    due = bool(found) and check_in is None
     if check_in is None or not needs_safety_net(check_in, patient.clinic):
-        return None
-    return check_in
+        return due, None
+    return due, check_in
 
 
 def needs_safety_net(check_in: CheckIn, clinic) -> bool:
@@ -85,9 +85,10 @@ def today_context(patient: Patient, plan: services.TodayPlan, today: dt.date) ->
         open_regressions=open_regressions,
     )
     steps = {step.prescription_id: step for step in found}
+    due, warning = check_in_state(patient, today)
     return {
-        "check_in_due": check_in_due(patient, today),
-        "warning_check_in": warning_check_in(patient, today),
+        "check_in_due": due,
+        "warning_check_in": warning,
         "step_downs": steps,
         "owner": owner_marker(current_user),
         "clinic": patient.clinic,
