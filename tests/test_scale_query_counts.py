@@ -47,19 +47,19 @@ PINNED = {
     "progress": 20,
     "patient": 23,  # 21, and 2 for the appointments and reminders panel
     "builder": 10,
-    # 5 for the plan and the form (the programme with its phases, and only the current phase's
-    # prescriptions with their exercises, not the exercises' regions and equipment); the
-    # morning check-in offer with today's warning signs, the open step downs (the patient's
-    # open suggestions to regress, then the easier exercises' names; the prescriptions are
-    # the plan's).
-    "today": 8,
+    # The login with the patient's own record; the plan (the programme with its phases, only
+    # the current phase's prescriptions with their exercises, not the exercises' regions and
+    # equipment, this week's sessions); the morning check-in offer with today's warning
+    # signs; the open step downs (the patient's open suggestions to regress, then the easier
+    # exercises' names; the prescriptions are the plan's).
+    "today": 7,
     # PostgreSQL gets the two exercise logs in one INSERT, SQLite in one each. The key is
     # looked up once (the view's look-up; the unique index decides a race), and nothing is
     # read again after the commit (the redirect and the owner header take ids, not rows).
     # The plan leaves the week's sessions out (the page is not shown), and the alert scan
     # takes the patient, clinic and programme the view loaded; the patient has just logged,
     # so their last day before the scan's window is not looked up.
-    "log_session": 17 if ON_POSTGRES else 18,
+    "log_session": 16 if ON_POSTGRES else 17,
 }
 
 

@@ -114,8 +114,10 @@ class User(UserMixin, db.Model):
 
     clinic: Mapped[Clinic] = relationship(back_populates="users")
 
-    # Set by the user loader: the login session this request belongs to.
+    # Set by the user loader: the login session this request belongs to, and for a patient
+    # their own record, read with it (rehab.patients.services.own_patient_record).
     current_session = None  # type: UserSession | None
+    own_record = None  # type: Patient | None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

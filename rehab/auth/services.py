@@ -223,18 +223,23 @@ def _idle_limit(user: User) -> int:
 def load_session_user(token: str) -> User | None:
     """Flask-Login's user loader: the user of a live, unrevoked login session.
 
-    One query loads the session, the user and their clinic. The server checks the idle and
-    absolute limits itself too, so a copied cookie cannot outlive them.
+    One query loads the session, the user and their clinic, and a patient's own record (every
+    page of theirs starts from it). The server checks the idle and absolute limits itself
+    too, so a copied cookie cannot outlive them.
     """
-    login = db.session.scalar(
-        select(UserSession)
+    from rehab.patients.models import Patient
+
+    found = db.session.execute(
+        select(UserSession, Patient)
         .join(UserSession.user)
         .join(User.clinic)
+        .outerjoin(Patient, Patient.user_id == User.id)
         .options(contains_eager(UserSession.user).contains_eager(User.clinic))
         .where(UserSession.token == token, UserSession.revoked_at.is_(None))
-    )
-    if login is None:
+    ).first()
+    if found is None:
         return None
+    login, own_record = found
     user = login.user
     if not user.active:
         return None
@@ -249,6 +254,7 @@ def load_session_user(token: str) -> User | None:
         login.last_seen_at = now
         db.session.commit()
     user.current_session = login
+    user.own_record = own_record
     return user
 
 

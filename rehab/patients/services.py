@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask import abort
 from sqlalchemy import func, or_, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -57,8 +58,11 @@ def patient_for(actor: User, patient_id: int, *, what: str = "patient") -> Patie
 
 
 def own_patient_record(actor: User) -> Patient:
-    """The record of the logged-in patient (404 if their record was removed)."""
-    patient = db.session.scalar(select(Patient).where(Patient.user_id == actor.id))
+    """The record of the logged-in patient (404 if their record was removed). The user
+    loader read it with the login; anyone else's is looked up."""
+    patient = actor.own_record
+    if patient is None or sa_inspect(patient).expired or sa_inspect(patient).detached:
+        patient = db.session.scalar(select(Patient).where(Patient.user_id == actor.id))
     if patient is None:
         abort(404)
     return patient
