@@ -17,6 +17,7 @@ from rehab.programmes.models import Suggestion
 from rehab.training import services
 from rehab.training.feedback import step_downs
 from rehab.training.models import CheckIn, TrainingSession
+from rehab.training.plan import TodayPlan
 
 
 def session_names(session: TrainingSession) -> dict[int, str]:
@@ -58,7 +59,7 @@ def needs_safety_net(check_in: CheckIn, clinic) -> bool:
     )
 
 
-def today_context(patient: Patient, plan: services.TodayPlan, today: dt.date) -> dict:
+def today_context(patient: Patient, plan: TodayPlan, today: dt.date) -> dict:
     """The page's extras, in a fixed number of queries."""
     from rehab.core.i18n import gettext as _
 

@@ -45,6 +45,7 @@ from rehab.training.pages import (
     progress_context,
     progress_window,
 )
+from rehab.training.plan import fill_week, today_plan
 from rehab.training.session_form import entry_from_form, prepare_session_form
 from rehab.training.today import needs_safety_net, session_names, today_context
 
@@ -91,7 +92,7 @@ def today():
     patient = own_patient_record(current_user)
     day = clinic_today(patient.clinic)
     posted = request.method == "POST"
-    plan = services.today_plan(patient, day, with_week=not posted)
+    plan = today_plan(patient, day, with_week=not posted)
     form = LogSessionForm()
     form.today = day
     if posted and plan.has_programme:
@@ -125,7 +126,7 @@ def today():
     else:
         prepare_session_form(form, plan.due, day, new=True)
     if posted:  # refused: the page is shown again, with the week
-        services.fill_week(plan, patient, day)
+        fill_week(plan, patient, day)
     response = make_response(
         render_template(
             "training/today.html",

@@ -27,6 +27,7 @@ from rehab.programmes.models import Prescription, Programme, Suggestion
 from rehab.progress.criteria import Status
 from rehab.training import services as training
 from rehab.training.models import Alert
+from rehab.training.plan import today_plan
 from tests.factories import login_as
 from tests.patients.factories import analysis_form
 
@@ -226,7 +227,7 @@ class Walk:
                         self.probe(record)
                         probe_done = True
                     else:
-                        plan = training.today_plan(self.patient, self.day)
+                        plan = today_plan(self.patient, self.day)
                         self.log(plan.due or plan.allowed, pain=1)
                 statuses = self.statuses()
                 if self.ready(statuses, record, phase):
