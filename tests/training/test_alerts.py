@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from rehab.audit.models import AuditEntry
 from rehab.extensions import db
-from rehab.training.alerts import scan_alerts, scan_patient_alerts, sleep_worse_reason
+from rehab.training.alerts import scan_alerts, scan_patient_alerts
+from rehab.training.findings import sleep_worse_reason
 from rehab.training.models import Alert
 from rehab.training.wording import describe
 from tests.factories import clinic_today, make_patient
