@@ -2,8 +2,9 @@
 
 ``scan_alerts`` reads a bounded window (six weeks) of sessions and check-ins for all the
 patients it scans in a fixed number of queries, applies the rules of rehab.progress with
-the clinic's thresholds to each patient's rows (rehab.training.findings), and writes the findings in one INSERT that skips what was already
-raised (the unique patient + kind + period index decides, also when two scans race):
+the clinic's thresholds to each patient's rows (rehab.training.findings), and writes the
+findings in one INSERT that skips what was already raised (the unique patient + kind +
+period index decides, also when two scans race):
 
 - ``pain_red`` (alert): a recent session red by the pain-monitoring model (Silbernagel
   2007) — pain during above the clinic's limit (one alert per exercise and week), pain after
