@@ -32,7 +32,7 @@ from rehab.programmes.services import BuilderError, ProgrammeChanged
 from rehab.programmes.view_support import (
     builder_url,
     conflict_page,
-    ensure_editable,
+    editable_programme,
     page_language,
     submitted,
     version_form,
@@ -45,8 +45,7 @@ from rehab.programmes.wording import dose_text, mode_text, rule_text
 @bp.route("/<int:programme_id>/builder")
 @staff_required
 def builder(programme_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     return _render_builder(programme)
 
 
@@ -76,8 +75,7 @@ def _render_builder(programme, details_form=None, status: int = 200):
 @bp.route("/<int:programme_id>/details", methods=["POST"])
 @staff_required
 def edit_details(programme_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     form = DetailsForm()
     if submitted(form):
         try:
@@ -95,8 +93,7 @@ def edit_details(programme_id: int):
 @bp.route("/<int:programme_id>/phases/new", methods=["GET", "POST"])
 @staff_required
 def new_phase(programme_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     form = PhaseForm()
     if request.method == "GET":
         form.version.data = programme.version
@@ -114,8 +111,7 @@ def new_phase(programme_id: int):
 @bp.route("/<int:programme_id>/phases/<int:phase_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_phase(programme_id: int, phase_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     phase = services.phase_of(programme, phase_id)
     form = PhaseForm()
     if request.method == "GET":
@@ -154,8 +150,7 @@ def _button_action(programme_id: int, action, *objects, success: str | None = No
 @bp.route("/<int:programme_id>/phases/<int:phase_id>/move", methods=["POST"])
 @staff_required
 def move_phase(programme_id: int, phase_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     phase = services.phase_of(programme, phase_id)
     return _button_action(
         programme_id,
@@ -169,8 +164,7 @@ def move_phase(programme_id: int, phase_id: int):
 @bp.route("/<int:programme_id>/phases/<int:phase_id>/delete", methods=["POST"])
 @staff_required
 def delete_phase(programme_id: int, phase_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     phase = services.phase_of(programme, phase_id)
     return _button_action(
         programme_id,
@@ -193,8 +187,7 @@ def _hold_prescriptions(programme, phase):
 @bp.route("/<int:programme_id>/phases/<int:phase_id>/criteria/new", methods=["GET", "POST"])
 @staff_required
 def new_criterion(programme_id: int, phase_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     phase = services.phase_of(programme, phase_id)
     form = CriterionForm(hold_prescriptions=_hold_prescriptions(programme, phase))
     if request.method == "GET":
@@ -215,8 +208,7 @@ def new_criterion(programme_id: int, phase_id: int):
 @bp.route("/<int:programme_id>/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_criterion(programme_id: int, criterion_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     criterion = services.criterion_of(programme, criterion_id)
     phase = services.phase_of(programme, criterion.phase_id)
     form = CriterionForm(hold_prescriptions=_hold_prescriptions(programme, phase))
@@ -241,8 +233,7 @@ def edit_criterion(programme_id: int, criterion_id: int):
 @bp.route("/<int:programme_id>/criteria/<int:criterion_id>/delete", methods=["POST"])
 @staff_required
 def delete_criterion(programme_id: int, criterion_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     criterion = services.criterion_of(programme, criterion_id)
     anchor = f"phase-{criterion.phase_id}"
     return _button_action(
@@ -259,8 +250,7 @@ def delete_criterion(programme_id: int, criterion_id: int):
 @bp.route("/<int:programme_id>/phases/<int:phase_id>/exercises")
 @staff_required
 def pick_exercise(programme_id: int, phase_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     phase = services.phase_of(programme, phase_id)
     form = PickerForm(request.args)
     if not form.validate():
@@ -306,8 +296,7 @@ def _prescription_form(programme, phase, exercise, *, require_reason=False) -> P
 )
 @staff_required
 def new_prescription(programme_id: int, phase_id: int, exercise_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     phase = services.phase_of(programme, phase_id)
     # Another clinic's exercise, or an archived one, is 404: it cannot be prescribed.
     exercise = library.exercise_for(current_user, exercise_id)
@@ -333,8 +322,7 @@ def new_prescription(programme_id: int, phase_id: int, exercise_id: int):
 @bp.route("/<int:programme_id>/prescriptions/<int:prescription_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_prescription(programme_id: int, prescription_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     prescription = services.prescription_of(programme, prescription_id)
     if prescription.archived_at is not None:
         abort(404)
@@ -391,8 +379,7 @@ def prescription_history(programme_id: int, prescription_id: int):
 @bp.route("/<int:programme_id>/prescriptions/<int:prescription_id>/move", methods=["POST"])
 @staff_required
 def move_prescription(programme_id: int, prescription_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     prescription = services.prescription_of(programme, prescription_id)
     if prescription.archived_at is not None:
         abort(404)
@@ -408,8 +395,7 @@ def move_prescription(programme_id: int, prescription_id: int):
 @bp.route("/<int:programme_id>/prescriptions/<int:prescription_id>/remove", methods=["POST"])
 @staff_required
 def remove_prescription(programme_id: int, prescription_id: int):
-    programme = services.programme_for(current_user, programme_id, tree=True)
-    ensure_editable(programme)
+    programme = editable_programme(programme_id)
     prescription = services.prescription_of(programme, prescription_id)
     if prescription.archived_at is not None:
         abort(404)

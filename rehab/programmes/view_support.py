@@ -1,12 +1,14 @@
 """What the programme pages share: the page's language, the answer to a conflicting save, the
-guard against changing a completed programme, and the forms' version checks."""
+programme a builder change may change (not a completed one), and the forms' version checks."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_login import current_user
 
 from rehab.core.i18n import gettext as _
+from rehab.programmes import services
 from rehab.programmes.forms import VersionForm
 
 
@@ -25,10 +27,14 @@ def conflict_page(programme_id: int | None, back: str | None = None):
     )
 
 
-def ensure_editable(programme) -> None:
+def editable_programme(programme_id: int):
+    """The programme, with its whole tree, for a builder change: 404 when it is not one of
+    the staff member's clinic, back to its page with a message when it is completed."""
+    programme = services.programme_for(current_user, programme_id, tree=True)
     if programme.status == "completed":
         flash(_("A completed programme can no longer be changed."), "warning")
         abort(redirect(url_for(".show", programme_id=programme.id)))
+    return programme
 
 
 def builder_url(programme, anchor: str | None = None) -> str:
