@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from rehab.audit.services import Action, record
 from rehab.audit.summaries import Summary
-from rehab.auth import services
+from rehab.auth import links, services
 from rehab.auth.models import AccountToken, TokenPurpose, User
 from rehab.core.db import utcnow
 from rehab.extensions import db
@@ -47,7 +47,7 @@ def _asked_recently(user: User, now: dt.datetime) -> bool:
             select(AccountToken.id).where(
                 AccountToken.user_id == user.id,
                 AccountToken.created_by_id.is_(None),
-                AccountToken.purpose.in_(services.PASSWORD_PURPOSES),
+                AccountToken.purpose.in_(links.PASSWORD_PURPOSES),
                 AccountToken.created_at > now - RESEND_AFTER,
             )
         )
@@ -82,7 +82,7 @@ def request_password_reset(email: str) -> None:
                object_id=user.id, summary=Summary.of("password_link_too_soon"))  # fmt: skip
     else:
         purpose = TokenPurpose.RESET if user.has_password else TokenPurpose.ACTIVATION
-        token = services.issue_token(user, purpose, actor=None)
+        token = links.issue_token(user, purpose, actor=None)
         queue_email(
             user,
             _mail_kind(purpose),
@@ -130,7 +130,7 @@ def request_email_change(user: User, new_email: str) -> str:
         raise SameAddress(address)
     if services.email_in_use(address):
         raise services.EmailTaken(address)
-    token = services.issue_token(user, TokenPurpose.EMAIL_CHANGE, actor=user, new_email=address)
+    token = links.issue_token(user, TokenPurpose.EMAIL_CHANGE, actor=user, new_email=address)
     queue_email(
         user,
         "email_change_confirm",

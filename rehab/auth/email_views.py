@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from rehab.auth import bp, by_email, services
+from rehab.auth import bp, by_email, links, services
 from rehab.auth.access import public, staff_required
 from rehab.auth.forms import ConfirmForm, ForgotPasswordForm, HandoverEmailForm
 from rehab.auth.models import TokenPurpose
@@ -54,9 +54,9 @@ def confirm_email_change(token: str):
     """The link from the confirmation e-mail: it works without logging in (opening it proves
     the new mailbox is yours; asking for it needed a recent log-in). A button, not the GET
     itself, makes the change, so a mail scanner that opens links changes nothing."""
-    check = services.check_token(token, purposes=(TokenPurpose.EMAIL_CHANGE,))
+    check = links.check_token(token, purposes=(TokenPurpose.EMAIL_CHANGE,))
     if check.problem is not None:
-        status = 404 if check.problem == services.TokenProblem.UNKNOWN else 410
+        status = 404 if check.problem == links.TokenProblem.UNKNOWN else 410
         message = (
             _("This link is not valid. Ask for a new one on your account page.")
             if status == 404
@@ -91,7 +91,7 @@ def send_handover_link():
         abort(400)
     values = endpoint_values(form.link.data, "auth.activate")
     token = values["token"] if values else ""
-    check = services.check_token(token)
+    check = links.check_token(token)
     if check.problem is not None or check.token.user.clinic_id != current_user.clinic_id:
         abort(404)
     by_email.send_account_link(current_user._get_current_object(), check.token, token)

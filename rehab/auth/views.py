@@ -19,7 +19,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from rehab.auth import bp, services, two_factor
+from rehab.auth import bp, links, services, two_factor
 from rehab.auth.access import admin_required, login_required, public, staff_required
 from rehab.auth.devices import describe_device
 from rehab.auth.forms import (
@@ -326,18 +326,18 @@ def two_factor_disable():
 
 
 _TOKEN_MESSAGES = {
-    services.TokenProblem.UNKNOWN: (
+    links.TokenProblem.UNKNOWN: (
         404,
         lambda: _("This link is not valid. Ask your clinic for a new one."),
     ),
-    services.TokenProblem.USED: (
+    links.TokenProblem.USED: (
         410,
         lambda: _(
             "This link has already been used. Log in with your password, or ask your "
             "clinic for a new link."
         ),
     ),
-    services.TokenProblem.EXPIRED: (
+    links.TokenProblem.EXPIRED: (
         410,
         lambda: _("This link has expired. Ask your clinic for a new one."),
     ),
@@ -348,7 +348,7 @@ _TOKEN_MESSAGES = {
 @public
 @limiter.limit(_login_limit, methods=["POST"])
 def activate(token: str):
-    check = services.check_token(token)
+    check = links.check_token(token)
     if check.problem is not None:
         status, message = _TOKEN_MESSAGES[check.problem]
         return render_template("auth/link_problem.html", message=message()), status
@@ -358,9 +358,9 @@ def activate(token: str):
     form.name_for_policy = row.user.full_name
     if form.validate_on_submit():
         try:
-            user = services.redeem_token(row, form.new_password.data)
-        except services.TokenSpent:  # the same link, sent twice at once: the first one counts
-            status, message = _TOKEN_MESSAGES[services.TokenProblem.USED]
+            user = links.redeem_token(row, form.new_password.data)
+        except links.TokenSpent:  # the same link, sent twice at once: the first one counts
+            status, message = _TOKEN_MESSAGES[links.TokenProblem.USED]
             return render_template("auth/link_problem.html", message=message()), status
         if current_user.is_authenticated:
             services.end_session(current_user._get_current_object())
@@ -458,7 +458,7 @@ def new_staff():
         except services.EmailTaken:
             form.email.errors.append(_("Another account already uses this e-mail address."))
         else:
-            token = services.issue_token(user, TokenPurpose.ACTIVATION, actor=current_user)
+            token = links.issue_token(user, TokenPurpose.ACTIVATION, actor=current_user)
             db.session.commit()
             show_link_once(
                 user=user,
@@ -478,7 +478,7 @@ def reset_password(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     purpose = TokenPurpose.RESET if user.has_password else TokenPurpose.ACTIVATION
-    token = services.issue_token(user, purpose, actor=current_user)
+    token = links.issue_token(user, purpose, actor=current_user)
     services.revoke_sessions(user)
     db.session.commit()
     back = url_for("auth.staff") if user.is_staff else url_for("patients.caseload")

@@ -14,8 +14,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from rehab.audit.services import Action, record, record_read
 from rehab.audit.summaries import Summary
+from rehab.auth.links import issue_token
 from rehab.auth.models import Role, TokenPurpose, User
-from rehab.auth.services import EmailTaken, email_in_use, issue_token, normalise_email
+from rehab.auth.services import EmailTaken, email_in_use, normalise_email
 from rehab.core.concurrency import claim
 from rehab.core.db import utcnow
 from rehab.extensions import db

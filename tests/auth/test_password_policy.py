@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rehab.auth.links import issue_token
 from rehab.auth.models import TokenPurpose
 from rehab.auth.passwords import COMMON_PASSWORD_COUNT, common_passwords, password_problems
-from rehab.auth.services import issue_token
 from rehab.extensions import db
 
 

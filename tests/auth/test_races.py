@@ -8,7 +8,7 @@ import re
 from sqlalchemy import func, select
 
 from rehab.audit.models import AuditEntry
-from rehab.auth import services, views
+from rehab.auth import links, views
 from rehab.auth.models import TokenPurpose, User
 from rehab.auth.passwords import verify_password
 from rehab.extensions import db
@@ -29,10 +29,10 @@ def _account_entries(user_id: int, code: str, **values) -> list[AuditEntry]:
 
 def test_one_link_sent_eight_times_at_once_sets_one_password(app, world, monkeypatch):
     patient = make_patient(world.clinic, world.therapist, password=None)
-    token = services.issue_token(patient.user, TokenPurpose.ACTIVATION, actor=world.therapist)
+    token = links.issue_token(patient.user, TokenPurpose.ACTIVATION, actor=world.therapist)
     db.session.commit()
     user_id = patient.user_id
-    hold_after(monkeypatch, services, "check_token")
+    hold_after(monkeypatch, links, "check_token")
     passwords = [f"fietsen langs de Amstel nummer {i}" for i in range(PARALLEL)]
     clients = [app.test_client() for _ in range(PARALLEL)]
 

@@ -177,8 +177,8 @@ def test_the_second_step_expires(client, world):
 
 
 def test_a_reset_link_does_not_skip_the_second_step(app, client, world):
+    from rehab.auth.links import issue_token
     from rehab.auth.models import TokenPurpose
-    from rehab.auth.services import issue_token
 
     enrol(world.therapist)
     token = issue_token(world.therapist, TokenPurpose.RESET, actor=world.admin)

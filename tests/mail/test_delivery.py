@@ -109,8 +109,8 @@ def test_a_refused_address_is_not_tried_again_and_a_temporary_refusal_is(app, wo
 
 
 def test_without_a_mail_server_the_message_goes_to_the_log_and_the_outbox(app, world, caplog):
+    from rehab.auth.links import issue_token
     from rehab.auth.models import TokenPurpose
-    from rehab.auth.services import issue_token
 
     token = issue_token(world.therapist, TokenPurpose.RESET, actor=None)
     queue_email(world.therapist, "password_reset", params={"name": "Pieter", "hours": 24},

@@ -3,8 +3,8 @@ admin's outbox) and reminders (settings, calendar link and feed, unsubscribe, ap
 
 import datetime as dt
 
+from rehab.auth.links import issue_token
 from rehab.auth.models import TokenPurpose
-from rehab.auth.services import issue_token
 from rehab.core.db import utcnow
 from rehab.extensions import db
 from rehab.mail.messages import unsubscribe_url
